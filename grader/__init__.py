@@ -1,0 +1,13 @@
+"""Instructor-side tooling for the convolution course (never shipped to students).
+
+Modules, one job each:
+  course       where things are: repository paths, assignment ids, notebook files
+  settings     the nbgrader configuration every command uses
+  release      regenerate notebooks/ from solutions/, check for leaks, build the bundle
+  autograde    grade a folder of submissions, write feedback and grades.csv
+  redact       nbgrader preprocessor that keeps hidden tests out of feedback
+  submissions  build notebooks as a student would submit them (for demo and tests)
+  mutants      known-wrong variants of every graded function
+  demo         the teaching-assistant cycle on a built-in demo class
+  hidden       the registry of hidden cases
+"""

@@ -1,0 +1,241 @@
+"""The machinery of hidden cases: a Spec per graded function, run by `check`.
+
+A Spec holds seeded cases (inputs only), a reference implementation that gives the
+expected output, and known-wrong variants ("hints") used to tell a student *what*
+went wrong without showing the hidden inputs or values. `check(name, func)` is what a
+notebook's hidden test block calls; `evaluate(name, func)` returns the verdicts as
+data, for the pytest suite and any out-of-kernel re-check.
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import dis
+import io
+import types
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+
+class HiddenTestFailure(AssertionError):
+    """A hidden case failed; the message says which property, never the values."""
+
+
+@dataclass
+class Case:
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    describe: str = ""          # sizes and options only, never values
+    raises: type | None = None  # the exception type the function must raise
+
+
+@dataclass
+class Hint:
+    """A known-wrong variant: if the student's output matches it, say `message`."""
+    wrong: Callable[..., Any]
+    message: str
+
+
+@dataclass
+class Spec:
+    name: str
+    make_cases: Callable[[np.random.Generator], list[Case]]
+    reference: Callable[..., Any]
+    hints: list[Hint] = field(default_factory=list)
+    rtol: float = 1e-7
+    atol: float = 1e-9
+    seed: int = 0
+
+    def cases(self) -> list[Case]:
+        return self.make_cases(np.random.default_rng(self.seed))
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    message: str = ""
+    case: int | None = None
+
+
+REGISTRY: dict[str, Spec] = {}
+
+
+def register(spec: Spec) -> Spec:
+    if spec.name in REGISTRY:
+        raise RuntimeError(f"hidden cases for {spec.name!r} registered twice")
+    REGISTRY[spec.name] = spec
+    return spec
+
+
+# Ready-made routines the curriculum forbids inside graded functions.
+FORBIDDEN_ATTRIBUTES = {
+    "convolve", "correlate", "convolve2d", "correlate2d", "fftconvolve", "oaconvolve",
+    "choose_conv_method", "ndimage", "signal", "conv1d", "conv2d", "max_pool2d",
+    "avg_pool2d", "gaussian_filter", "uniform_filter",
+}
+FORBIDDEN_MODULE_PREFIXES = ("scipy.signal", "scipy.ndimage", "torch", "tensorflow", "jax", "cv2", "skimage")
+
+
+def _is_forbidden_object(obj: Any) -> str | None:
+    if isinstance(obj, types.ModuleType):
+        name = obj.__name__
+    else:
+        name = getattr(obj, "__module__", None) or ""
+        qual = getattr(obj, "__name__", "")
+        if obj is np.convolve or obj is np.correlate:
+            return f"numpy.{qual}"
+    if any(name == p or name.startswith(p + ".") for p in FORBIDDEN_MODULE_PREFIXES):
+        return name
+    return None
+
+
+def forbidden_calls(func: Callable, _seen: set | None = None) -> list[str]:
+    """Names of forbidden routines that `func` (or helpers it calls from the same
+    notebook) refers to. Reads bytecode; runs nothing."""
+    seen = _seen if _seen is not None else set()
+    code = getattr(func, "__code__", None)
+    if code is None or id(code) in seen:
+        return []
+    seen.add(id(code))
+    found: list[str] = []
+    glb = getattr(func, "__globals__", {})
+
+    def walk(co: types.CodeType):
+        for ins in dis.get_instructions(co):
+            if ins.opname in ("LOAD_ATTR", "LOAD_METHOD") and ins.argval in FORBIDDEN_ATTRIBUTES:
+                found.append(f".{ins.argval}")
+            elif ins.opname in ("LOAD_GLOBAL", "LOAD_NAME") and ins.argval in glb:
+                obj = glb[ins.argval]
+                bad = _is_forbidden_object(obj)
+                if bad:
+                    found.append(bad)
+                elif isinstance(obj, types.FunctionType) and obj.__globals__ is glb:
+                    found.extend(forbidden_calls(obj, seen))
+        for const in co.co_consts:
+            if isinstance(const, types.CodeType):
+                walk(const)
+
+    walk(code)
+    # Names bound in enclosing functions (closures): forbidden objects, or helpers to follow.
+    for cell in getattr(func, "__closure__", None) or ():
+        try:
+            obj = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        bad = _is_forbidden_object(obj)
+        if bad:
+            found.append(bad)
+        elif isinstance(obj, types.FunctionType):
+            found.extend(forbidden_calls(obj, seen))
+    return sorted(set(found))
+
+
+def _as_float_array(value: Any) -> np.ndarray | None:
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return value.astype(np.float64)
+    if isinstance(value, (list, tuple, int, float, np.number)):
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None
+        return arr
+    return None
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype}"
+    return f"a {type(value).__name__}"
+
+
+def _call(func: Callable, case: Case):
+    """Call the student's function quietly: warnings or prints must not cost points."""
+    args = copy.deepcopy(case.args)
+    kwargs = copy.deepcopy(case.kwargs)
+    sink = io.StringIO()
+    with warnings.catch_warnings(), np.errstate(all="ignore"), \
+            contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        warnings.simplefilter("ignore")
+        result = func(*args, **kwargs)
+    return result, args, kwargs
+
+
+def _judge(spec: Spec, func: Callable, case: Case) -> str | None:
+    """None if the case passes, else a message naming the failed property."""
+    where = f" for {case.describe}" if case.describe else ""
+    if case.raises is not None:
+        try:
+            _call(func, case)
+        except case.raises:
+            return None
+        except NotImplementedError:
+            return "not implemented yet (it raised NotImplementedError)"
+        except Exception as exc:  # noqa: BLE001 - the student's exception, named not shown
+            return f"raised {type(exc).__name__}{where}; expected {case.raises.__name__}"
+        return f"should raise {case.raises.__name__}{where}, but returned normally"
+
+    try:
+        result, args, kwargs = _call(func, case)
+    except NotImplementedError:
+        return "not implemented yet (it raised NotImplementedError)"
+    except Exception as exc:  # noqa: BLE001
+        return f"raised {type(exc).__name__}: {str(exc)[:200]}{where}"
+
+    for before, after in zip(case.args, args):
+        if isinstance(before, np.ndarray) and not np.array_equal(before, after):
+            return f"changed its input array in place{where}; work on a copy"
+
+    expected = np.asarray(spec.reference(*case.args, **case.kwargs), dtype=np.float64)
+    got = _as_float_array(result)
+    if got is None:
+        return f"returned {_type_name(result)}{where}; expected a numpy array of numbers"
+    if got.shape != expected.shape:
+        return f"output shape {got.shape}, expected {expected.shape}{where}"
+    if not np.all(np.isfinite(got)):
+        return f"output contains NaN or infinity{where}"
+    err = np.abs(got - expected)
+    if np.all(err <= spec.atol + spec.rtol * np.abs(expected)):
+        return None
+    message = f"wrong values{where} (largest error {err.max():.3g})"
+    for hint in spec.hints:
+        try:
+            wrong = np.asarray(hint.wrong(*case.args, **case.kwargs), dtype=np.float64)
+        except Exception:  # noqa: BLE001 - a hint that does not apply to this case
+            continue
+        if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-6, atol=1e-8):
+            return f"{message}: {hint.message}"
+    return message
+
+
+def evaluate(name: str, func: Callable) -> list[Verdict]:
+    """Run every hidden case of `name` on `func`; one Verdict per case."""
+    spec = REGISTRY[name]
+    if not callable(func):
+        return [Verdict(False, f"{name} is {_type_name(func)}, not a function")]
+    forbidden = forbidden_calls(func)
+    if forbidden:
+        return [Verdict(False, f"{name} uses {', '.join(forbidden)}; implement it with numpy "
+                               "arithmetic only (no ready-made convolution routines)")]
+    verdicts = []
+    for i, case in enumerate(spec.cases()):
+        message = _judge(spec, func, case)
+        verdicts.append(Verdict(message is None, message or "", i))
+    return verdicts
+
+
+def check(name: str, func: Callable) -> None:
+    """The hidden test block of a notebook: raise HiddenTestFailure on the first
+    failed case, with a message that names the property, not the hidden values."""
+    __tracebackhide__ = True  # noqa: F841 - keeps this frame out of IPython/pytest tracebacks
+    if name not in REGISTRY:
+        raise RuntimeError(f"grader: no hidden cases named {name!r}")
+    verdicts = evaluate(name, func)
+    failed = [v for v in verdicts if not v.passed]
+    if failed:
+        first = failed[0]
+        which = f"hidden case {first.case + 1} of {len(verdicts)}: " if first.case is not None else ""
+        raise HiddenTestFailure(f"{name}: {which}{first.message}") from None
+    print(f"{name}: all {len(verdicts)} hidden cases passed")

@@ -1,0 +1,155 @@
+"""Regenerate the student notebooks from solutions/ and build the student bundle.
+
+`release()` runs nbgrader's generate_assignment for every assignment in one process
+(with a throw-away gradebook, so the repository gets no gradebook.db), then refuses
+the result if any released notebook still holds solution code, a hidden test, a
+reference to the grader, or outputs.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .course import DATA, NOTEBOOKS, REPO, SOLUTIONS, assignment_ids
+
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+BUNDLE_DIR = REPO / "build" / "student"
+BUNDLE_ZIP = REPO / "build" / "conv-course-student.zip"
+BUNDLE_FILES = ["course", "requirements.txt", "constraints.txt"]
+
+
+class ReleaseError(RuntimeError):
+    pass
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def secret_lines(source_notebook: Path) -> set[str]:
+    """Lines inside solution or hidden-test regions that appear nowhere else in the
+    source notebook: if one shows up in a release, the release leaks."""
+    secret, public = set(), set()
+    for cell in _cells(source_notebook):
+        inside = False
+        for line in _source(cell).split("\n"):
+            text = line.strip()
+            if "BEGIN SOLUTION" in text or "BEGIN HIDDEN TESTS" in text:
+                inside = True
+            elif "END SOLUTION" in text or "END HIDDEN TESTS" in text:
+                inside = False
+            elif len(text) >= 8 and not text.startswith("#"):
+                (secret if inside else public).add(text)
+    return secret - public
+
+
+def find_leaks(release_dir: Path = NOTEBOOKS) -> list[str]:
+    """Everything in a release that must not be there, as readable messages."""
+    problems = []
+    for aid in assignment_ids():
+        for src in sorted((SOLUTIONS / aid).glob("*.ipynb")):
+            rel = release_dir / aid / src.name
+            if not rel.exists():
+                problems.append(f"{rel}: missing from the release")
+                continue
+            secrets = secret_lines(src)
+            for i, cell in enumerate(_cells(rel)):
+                text = _source(cell)
+                where = f"{rel.relative_to(release_dir)} cell {i}"
+                for marker in MARKERS:
+                    if marker in text:
+                        problems.append(f"{where}: contains the marker {marker!r}")
+                if cell.get("cell_type") == "code":
+                    if "import grader" in text or "from grader" in text:
+                        problems.append(f"{where}: refers to the grader package")
+                    if cell.get("outputs") or cell.get("execution_count"):
+                        problems.append(f"{where}: has outputs")
+                for line in text.split("\n"):
+                    if line.strip() in secrets:
+                        problems.append(f"{where}: solution or hidden-test line {line.strip()[:60]!r}")
+    return problems
+
+
+def generate(dest: Path = NOTEBOOKS) -> list[Path]:
+    """Run nbgrader generate_assignment for every assignment into `dest`."""
+    from nbgrader.apps import NbGraderAPI
+
+    from .settings import course_config
+
+    dest = Path(dest).resolve()
+    with tempfile.TemporaryDirectory(prefix="release-db-") as tmp:
+        config = course_config(
+            REPO, release_directory=str(dest), db_url=f"sqlite:///{tmp}/gradebook.db")
+        api = NbGraderAPI(config=config)
+        written = []
+        for aid in assignment_ids():
+            shutil.rmtree(dest / aid, ignore_errors=True)
+            result = api.generate_assignment(aid, force=True, create=True)
+            if not result["success"]:
+                raise ReleaseError(f"nbgrader could not generate {aid}:\n{result.get('error', '')}"
+                                   f"\n{result.get('log', '')}")
+            written += sorted((dest / aid).glob("*.ipynb"))
+    return written
+
+
+def build_bundle(release_dir: Path = NOTEBOOKS) -> Path:
+    """The student bundle: released notebooks, data, the student-side helpers and the
+    set-up script. No grader, no solutions."""
+    shutil.rmtree(BUNDLE_DIR, ignore_errors=True)
+    BUNDLE_DIR.mkdir(parents=True)
+    shutil.copytree(release_dir, BUNDLE_DIR / "notebooks")
+    shutil.copytree(DATA, BUNDLE_DIR / "data")
+    shutil.copytree(REPO / "convcourse", BUNDLE_DIR / "convcourse",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in BUNDLE_FILES:
+        shutil.copy2(REPO / name, BUNDLE_DIR / name)
+    (BUNDLE_DIR / "README.md").write_text(STUDENT_README, encoding="utf-8")
+    BUNDLE_ZIP.unlink(missing_ok=True)
+    with zipfile.ZipFile(BUNDLE_ZIP, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(BUNDLE_DIR.rglob("*")):
+            if path.is_file():
+                info = zipfile.ZipInfo.from_file(path, Path("conv-course") / path.relative_to(BUNDLE_DIR))
+                info.date_time = (2026, 1, 1, 0, 0, 0)  # reproducible archive
+                zf.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    return BUNDLE_ZIP
+
+
+def release(dest: Path = NOTEBOOKS, bundle: bool = True) -> list[Path]:
+    """Regenerate the release into `dest`, check it, and (for the real release) build
+    the student bundle. Raises ReleaseError if anything leaks."""
+    written = generate(dest)
+    leaks = find_leaks(Path(dest))
+    if leaks:
+        raise ReleaseError("the release leaks solutions or hidden tests:\n  " + "\n  ".join(leaks))
+    if bundle:
+        build_bundle(Path(dest))
+    return written
+
+
+STUDENT_README = """\
+# Convolution for CNNs: student bundle
+
+Set up once and open JupyterLab (Python 3.11 and pip are all you need):
+
+    ./course lab
+
+Then, for each assignment in `notebooks/<id>/`:
+1. Read the notebook top to bottom and run the cells in order.
+2. Replace each `raise NotImplementedError()` under `# YOUR CODE HERE` with your code.
+3. Run the test cell under each exercise: those are the visible tests. The grader also
+   runs hidden tests on other inputs (other shapes, strides, paddings), so make your code
+   general, not just right for the visible examples.
+4. Before submitting, Restart the kernel and run all cells, then press Validate in the
+   notebook's toolbar (or run `.venv/bin/nbgrader validate notebooks/<id>/<id>.ipynb`).
+5. Submit the `.ipynb` file as your course asks (upload, or `nbgrader submit`).
+
+Do not delete, rename or edit the test cells: they are restored before grading.
+"""

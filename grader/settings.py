@@ -1,0 +1,39 @@
+"""The nbgrader configuration shared by nbgrader_config.py and the grader commands."""
+from pathlib import Path
+
+from traitlets.config import Config
+
+from .course import COURSE_ID, REPO
+
+CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+
+
+def configure(c: Config, root: Path = REPO) -> Config:
+    """Fill `c` with the course's settings for a course directory at `root`."""
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    from .redact import RedactHiddenTests
+
+    c.CourseDirectory.root = str(root)
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.source_directory = "solutions"
+    c.CourseDirectory.release_directory = "notebooks"
+    # solutions/<id>/ holds only notebooks; data comes from the convcourse package.
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+    c.ClearSolutions.code_stub = {"python": CODE_STUB}
+    c.Execute.timeout = 60
+    # Quiet kernels: their start-up warnings would only bury the grading log.
+    c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    # A test cell's traceback and source must not show hidden tests in feedback.
+    c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
+    # A student who deletes a test cell still gets it back, and graded, not "needs manual grade".
+    c.OverwriteCells.add_missing_cells = True
+    return c
+
+
+def course_config(root: Path = REPO, **course_directory) -> Config:
+    c = configure(Config(), root)
+    for key, value in course_directory.items():
+        setattr(c.CourseDirectory, key, value)
+    return c
