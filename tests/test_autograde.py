@@ -1,0 +1,147 @@
+"""A whole class through the real `python -m grader autograde`: correct answers get
+full marks, blank notebooks 0, each known-wrong function loses exactly its points,
+broken files are scored with a reason, and feedback never shows hidden tests."""
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader import submissions
+from grader.course import REPO, assignment_ids, notebook_names
+from grader.demo import build_class
+from grader.mutants import MUTANTS
+
+AIDS = assignment_ids()
+
+
+def run_grader(*args):
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=1800)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    build_class(root / "submitted")
+    for aid in AIDS:
+        name = notebook_names(aid)[0]
+        # zed: every graded function replaced by a known-wrong variant
+        wrong = {}
+        for function in submissions.checked_functions(aid):
+            first = next(m for m in MUTANTS if m.function == function)
+            gid = submissions.cell_defining(aid, function)
+            wrong[gid] = wrong.get(gid, "") + "\n\n" + first.source
+        submissions.write(submissions.filled(aid, name, extra=wrong),
+                          root / "submitted" / "zed" / aid / f"{name}.ipynb")
+        # fay: blank answers, but every test cell replaced by `pass` (nbgrader restores them)
+        nb = submissions.filled(aid, name, solved=False)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade"):
+                cell.source = "pass"
+        submissions.write(nb, root / "submitted" / "fay" / aid / f"{name}.ipynb")
+    proc = run_grader("autograde", root / "submitted", "--out", root / "out")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with open(root / "out" / "grades.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(root / "out" / "problems.csv") as fh:
+        problems = list(csv.DictReader(fh))
+    scores = {(r["student_id"], r["assignment"]): float(r["score"]) for r in rows}
+    return {"out": root / "out", "rows": rows, "scores": scores, "problems": problems, "stdout": proc.stdout}
+
+
+def total(aid):
+    return submissions.points(aid)["total"]
+
+
+def test_grades_csv_has_nbgrader_columns_and_every_row(graded):
+    assert list(graded["rows"][0])[:3] == ["assignment", "duedate", "timestamp"]
+    assert {"student_id", "score", "max_score"} <= set(graded["rows"][0])
+    students = {"ada", "ben", "cai", "dan", "eve", "fay", "zed"}
+    assert set(graded["scores"]) == {(s, a) for s in students for a in AIDS}
+    for row in graded["rows"]:
+        assert float(row["max_score"]) == total(row["assignment"])
+
+
+@pytest.mark.parametrize("aid", AIDS)
+def test_solutions_get_full_marks(graded, aid):
+    assert graded["scores"][("ada", aid)] == total(aid) > 0
+
+
+@pytest.mark.parametrize("aid", AIDS)
+def test_unmodified_release_scores_zero(graded, aid):
+    assert graded["scores"][("cai", aid)] == 0
+
+
+@pytest.mark.parametrize("aid", AIDS)
+def test_edited_test_cells_are_restored(graded, aid):
+    assert graded["scores"][("fay", aid)] == 0
+
+
+@pytest.mark.parametrize("aid", AIDS)
+def test_one_wrong_function_loses_exactly_its_points(graded, aid):
+    first = next(m for m in MUTANTS if m.assignment == aid)
+    assert graded["scores"][("ben", aid)] == total(aid) - submissions.points(aid)[first.function]
+
+
+@pytest.mark.parametrize("aid", AIDS)
+def test_all_wrong_functions_score_zero(graded, aid):
+    assert graded["scores"][("zed", aid)] == 0
+
+
+def test_crashing_submissions_are_scored_and_the_batch_goes_on(graded):
+    for i, aid in enumerate(AIDS):
+        first_function = submissions.checked_functions(aid)[0]
+        kind = i % 3
+        score = graded["scores"][("dan", aid)]
+        if kind == 0:    # syntax error in the first solution cell: that cell's functions fail
+            assert score < total(aid)
+        elif kind == 1:  # exception before the first function: only that function fails
+            assert score == total(aid) - submissions.points(aid)[first_function]
+        else:            # kernel exits: graded as blank, with a reason
+            assert score == 0
+            assert any(p["student_id"] == "dan" and p["assignment"] == aid for p in graded["problems"])
+
+
+def test_broken_files_score_zero_with_a_reason(graded):
+    reasons = {(p["student_id"], p["assignment"]): p["problem"] for p in graded["problems"]}
+    for i, aid in enumerate(AIDS):
+        if i % 3 == 0:
+            assert graded["scores"][("eve", aid)] == 0
+            assert "not valid JSON" in reasons[("eve", aid)]
+        elif i % 3 == 1:
+            assert graded["scores"][("eve", aid)] == 0
+            assert "missing" in reasons[("eve", aid)] and "(copy).ipynb" in reasons[("eve", aid)]
+        else:
+            assert graded["scores"][("eve", aid)] == total(aid)
+            assert ("eve", aid) not in reasons
+
+
+def test_feedback_for_everyone_and_no_hidden_tests_in_it(graded):
+    students = {r["student_id"] for r in graded["rows"]}
+    for student in students:
+        for aid in AIDS:
+            for name in notebook_names(aid):
+                html = (graded["out"] / "feedback" / student / aid / f"{name}.html").read_text()
+                assert "HIDDEN TESTS" not in html
+                assert "from grader" not in html and "check(&quot;" not in html and 'check("' not in html
+
+
+def test_feedback_names_the_failed_property(graded):
+    # zed's functions are wrong: where a visible test passes, the hidden message says why
+    html = "".join(p.read_text() for p in (graded["out"] / "feedback" / "zed").rglob("*.html"))
+    assert "HiddenTestFailure" in html or "AssertionError" in html
+
+
+def test_report_prints_the_table_and_paths(graded):
+    assert "student" in graded["stdout"] and "grades.csv" in graded["stdout"]
+    assert "feedback" in graded["stdout"]
+
+
+def test_missing_submissions_folder_is_a_configuration_error(tmp_path):
+    proc = run_grader("autograde", tmp_path / "nothing", "--out", tmp_path / "out")
+    assert proc.returncode == 2
+    assert "is not a folder of submissions" in proc.stderr

@@ -1,0 +1,105 @@
+"""Every graded function has hidden cases; the reference solutions pass all of them;
+and the checker itself cannot be fooled by the cheap tricks."""
+import numpy as np
+import pytest
+
+from grader.course import assignment_ids
+from grader.hidden import REGISTRY, HiddenTestFailure, check, evaluate
+from grader.hidden.core import forbidden_calls
+from grader.submissions import checked_functions, solution_functions
+
+GRADED = [(aid, name) for aid in assignment_ids() for name in checked_functions(aid)]
+
+
+@pytest.fixture(scope="module")
+def solutions():
+    return {aid: solution_functions(aid) for aid in assignment_ids()}
+
+
+def test_every_registered_function_is_checked_by_a_notebook():
+    assert sorted(REGISTRY) == sorted(name for _, name in GRADED)
+
+
+@pytest.mark.parametrize("aid,name", GRADED)
+def test_reference_solution_passes_every_hidden_case(solutions, aid, name):
+    verdicts = evaluate(name, solutions[aid][name])
+    assert verdicts and all(v.passed for v in verdicts), [v.message for v in verdicts if not v.passed]
+
+
+@pytest.mark.parametrize("aid,name", GRADED)
+def test_hard_coded_visible_answers_earn_nothing(solutions, aid, name):
+    # a function that answers every call with the first hidden case's answer
+    spec = REGISTRY[name]
+    first = next(c for c in spec.cases() if c.raises is None)
+    constant = np.asarray(spec.reference(*first.args, **first.kwargs))
+    with pytest.raises(HiddenTestFailure):
+        check(name, lambda *a, **k: constant.copy())
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_always_equal_objects_and_non_arrays_fail(name):
+    class AlwaysEqual:
+        def __eq__(self, other):
+            return True
+        __array_priority__ = 1000
+
+    verdicts = evaluate(name, lambda *a, **k: AlwaysEqual())
+    assert not any(v.passed for v in verdicts if REGISTRY[name].cases()[v.case].raises is None)
+
+
+def test_messages_name_the_property_not_the_values():
+    with pytest.raises(HiddenTestFailure) as info:
+        check("convolve2d", lambda image, kernel: np.zeros((2, 3)))
+    message = str(info.value)
+    assert "output shape (2, 3), expected" in message
+    assert "[" not in message  # no array contents
+
+
+def test_forbidden_routines_are_rejected():
+    import scipy.signal
+
+    def via_numpy(x, k, mode="full"):
+        return np.convolve(x, k, mode)
+
+    def via_alias(image, kernel):
+        return sig.correlate2d(image, kernel, mode="valid")
+
+    sig = scipy.signal
+
+    def helper(image, kernel):
+        return scipy.signal.convolve2d(image, kernel, mode="valid")
+
+    def via_helper(image, kernel):
+        return helper(image, kernel)
+
+    assert forbidden_calls(via_numpy)
+    assert forbidden_calls(via_alias)
+    assert forbidden_calls(via_helper)
+    assert not any(v.passed for v in evaluate("conv1d", via_numpy))
+
+
+def test_reference_solutions_use_no_forbidden_routine(solutions):
+    for aid, name in GRADED:
+        assert forbidden_calls(solutions[aid][name]) == [], name
+
+
+def test_warnings_and_prints_do_not_cost_points(solutions):
+    import warnings
+    inner = solutions["00_welcome"]["sliding_windows"]
+
+    def noisy(x, size):
+        print("debug output")
+        warnings.warn("a harmless warning")
+        return inner(x, size)
+
+    assert all(v.passed for v in evaluate("sliding_windows", noisy))
+
+
+def test_changing_inputs_in_place_is_reported():
+    def in_place(x, size):
+        out = np.lib.stride_tricks.sliding_window_view(np.asarray(x, float), size).copy()
+        x[...] = 0
+        return out
+
+    messages = [v.message for v in evaluate("sliding_windows", in_place) if not v.passed]
+    assert any("in place" in m for m in messages)

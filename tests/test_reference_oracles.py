@@ -1,0 +1,84 @@
+"""The hidden cases' expected values come from grader/hidden/reference.py; check those
+references against independent oracles (np.convolve, scipy.signal, closed forms) on
+random inputs of many shapes, so the grader itself is right."""
+import numpy as np
+import pytest
+import scipy.signal
+
+from grader.hidden import REGISTRY
+from grader.hidden import reference as ref
+
+rng = np.random.default_rng(20261123)
+SIZES_1D = [(n, m) for n in (1, 2, 5, 8, 13) for m in (1, 2, 3, 6, 13)]
+
+
+@pytest.mark.parametrize("n,m", SIZES_1D)
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+def test_conv1d_equals_np_convolve(n, m, mode):
+    x, k = rng.normal(size=n), rng.normal(size=m)
+    np.testing.assert_allclose(ref.conv1d(x, k, mode), np.convolve(x, k, mode), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("n,m", [(n, m) for n, m in SIZES_1D if m <= n])
+def test_correlate1d_equals_np_correlate_valid(n, m):
+    x, k = rng.normal(size=n), rng.normal(size=m)
+    np.testing.assert_allclose(ref.correlate1d(x, k), np.correlate(x, k, "valid"), rtol=1e-12, atol=1e-12)
+
+
+SHAPES_2D = [((h, w), (kh, kw)) for h, w in [(1, 1), (5, 5), (7, 7), (9, 6), (6, 11)]
+             for kh, kw in [(1, 1), (3, 3), (3, 2), (1, 5), (5, 1)] if kh <= h and kw <= w]
+
+
+@pytest.mark.parametrize("image_shape,kernel_shape", SHAPES_2D)
+def test_correlate2d_and_convolve2d_equal_scipy(image_shape, kernel_shape):
+    image, kernel = rng.normal(size=image_shape), rng.normal(size=kernel_shape)
+    np.testing.assert_allclose(ref.correlate2d(image, kernel),
+                               scipy.signal.correlate2d(image, kernel, mode="valid"), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ref.convolve2d(image, kernel),
+                               scipy.signal.convolve2d(image, kernel, mode="valid"), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("size,sigma", [(1, 1.0), (3, 0.5), (5, 1.0), (7, 2.5), (11, 3.0)])
+def test_gaussian_kernel_properties(size, sigma):
+    g = ref.gaussian_kernel(size, sigma)
+    assert g.shape == (size, size)
+    assert g.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(g, g.T)
+    np.testing.assert_allclose(g, g[::-1, ::-1])
+    assert g[size // 2, size // 2] == g.max()
+    # closed form at one off-centre cell, relative to the centre
+    if size >= 3:
+        assert g[size // 2, size // 2 + 1] / g[size // 2, size // 2] == pytest.approx(np.exp(-1 / (2 * sigma**2)))
+
+
+def test_continuous_convolution_of_two_boxes_is_a_triangle():
+    box = lambda s: np.where((s >= 0) & (s < 1), 1.0, 0.0)  # noqa: E731
+    tau = np.linspace(-3, 3, 60001)
+    t = np.linspace(-0.5, 2.5, 31)
+    triangle = np.clip(1 - np.abs(t - 1), 0, None)
+    np.testing.assert_allclose(ref.continuous_convolution(box, box, t, tau), triangle, atol=2e-4)
+
+
+def test_continuous_convolution_of_gaussians_is_a_gaussian():
+    # N(0, 1) * N(0, 1) = N(0, 2): densities convolve to the density of the sum
+    pdf = lambda s, var: np.exp(-s**2 / (2 * var)) / np.sqrt(2 * np.pi * var)  # noqa: E731
+    tau = np.linspace(-12, 12, 4001)
+    t = np.linspace(-4, 4, 17)
+    got = ref.continuous_convolution(lambda s: pdf(s, 1.0), lambda s: pdf(s, 1.0), t, tau)
+    np.testing.assert_allclose(got, pdf(t, 2.0), atol=1e-9)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_hidden_cases_are_seeded_and_varied(name):
+    spec = REGISTRY[name]
+    first, second = spec.cases(), spec.cases()
+    assert len(first) >= 6
+    for a, b in zip(first, second):  # the same seed gives the same cases
+        assert a.describe == b.describe
+        for x, y in zip(a.args, b.args):
+            if isinstance(x, np.ndarray):
+                assert np.array_equal(x, y)
+    shapes = {tuple(np.shape(arg)) for c in first for arg in c.args if isinstance(arg, np.ndarray)}
+    descriptions = {c.describe for c in first}
+    assert len(descriptions) >= 5, "hidden cases must vary their inputs"
+    assert not shapes or len(shapes) >= 4
