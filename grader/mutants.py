@@ -157,12 +157,22 @@ def correlate2d(image, kernel):
             out[i, j] = (image[i:i + K, j:j + K] * kernel[:K, :K]).sum()
     return out
 """)
+# Self-contained, so that a student's wrong correlate2d and wrong convolve2d can't cancel out.
 _CONV2D = """
 def convolve2d(image, kernel):
+    image = np.asarray(image, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
-    if kernel.ndim != 2:
-        raise ValueError("kernel must be 2-D")
-    return correlate2d(image, kernel{flip})
+    if image.ndim != 2 or kernel.ndim != 2:
+        raise ValueError("image and kernel must be 2-D")
+    if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
+        raise ValueError("kernel larger than image")
+    k = kernel{flip}
+    KH, KW = k.shape
+    out = np.zeros((image.shape[0] - KH + 1, image.shape[1] - KW + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = (image[i:i + KH, j:j + KW] * k).sum()
+    return out
 """
 mutant(A02, "convolve2d", "missing flip", _CONV2D.format(flip=""))
 mutant(A02, "convolve2d", "flipped rows only", _CONV2D.format(flip="[::-1, :]"))

@@ -23,6 +23,14 @@ def run_grader(*args):
                           capture_output=True, text=True, timeout=1800)
 
 
+HARD_CODED = """
+_right = sliding_windows
+def sliding_windows(x, size):
+    out = _right(x, size)
+    return out if len(x) <= 5 else out[:, ::-1]
+"""
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
@@ -43,6 +51,10 @@ def graded(tmp_path_factory):
             if cell.metadata.get("nbgrader", {}).get("grade"):
                 cell.source = "pass"
         submissions.write(nb, root / "submitted" / "fay" / aid / f"{name}.ipynb")
+    # hal: passes 00's visible tests but not its hidden ones (wrong for longer inputs)
+    gid = submissions.cell_defining("00_welcome", "sliding_windows")
+    submissions.write(submissions.filled("00_welcome", extra={gid: HARD_CODED}),
+                      root / "submitted" / "hal" / "00_welcome" / "00_welcome.ipynb")
     proc = run_grader("autograde", root / "submitted", "--out", root / "out")
     assert proc.returncode == 0, proc.stderr[-3000:]
     with open(root / "out" / "grades.csv") as fh:
@@ -61,7 +73,10 @@ def test_grades_csv_has_nbgrader_columns_and_every_row(graded):
     assert list(graded["rows"][0])[:3] == ["assignment", "duedate", "timestamp"]
     assert {"student_id", "score", "max_score"} <= set(graded["rows"][0])
     students = {"ada", "ben", "cai", "dan", "eve", "fay", "zed"}
-    assert set(graded["scores"]) == {(s, a) for s in students for a in AIDS}
+    expected = {(s, a) for s in students for a in AIDS} | {("hal", "00_welcome")}
+    # nbgrader's export also lists hal's other assignments, not submitted, as 0
+    assert expected <= set(graded["scores"])
+    assert all(graded["scores"][k] == 0 for k in set(graded["scores"]) - expected)
     for row in graded["rows"]:
         assert float(row["max_score"]) == total(row["assignment"])
 
@@ -120,20 +135,24 @@ def test_broken_files_score_zero_with_a_reason(graded):
             assert ("eve", aid) not in reasons
 
 
-def test_feedback_for_everyone_and_no_hidden_tests_in_it(graded):
-    students = {r["student_id"] for r in graded["rows"]}
-    for student in students:
-        for aid in AIDS:
-            for name in notebook_names(aid):
-                html = (graded["out"] / "feedback" / student / aid / f"{name}.html").read_text()
-                assert "HIDDEN TESTS" not in html
-                assert "from grader" not in html and "check(&quot;" not in html and 'check("' not in html
+def test_feedback_for_every_submission_and_no_hidden_tests_in_it(graded):
+    submitted = sorted(p.relative_to(graded["out"] / "submitted")
+                       for p in (graded["out"] / "submitted").glob("*/*") if p.is_dir())
+    assert len(submitted) == 7 * len(AIDS) + 1
+    for folder in submitted:
+        student, aid = folder.parts
+        for name in notebook_names(aid):
+            html = (graded["out"] / "feedback" / student / aid / f"{name}.html").read_text()
+            assert "HIDDEN TESTS" not in html
+            assert "from grader" not in html and "check(&quot;" not in html and 'check("' not in html
 
 
-def test_feedback_names_the_failed_property(graded):
-    # zed's functions are wrong: where a visible test passes, the hidden message says why
-    html = "".join(p.read_text() for p in (graded["out"] / "feedback" / "zed").rglob("*.html"))
-    assert "HiddenTestFailure" in html or "AssertionError" in html
+def test_hidden_failure_is_named_in_feedback_without_hidden_code(graded):
+    assert graded["scores"][("hal", "00_welcome")] == 0
+    html = (graded["out"] / "feedback" / "hal" / "00_welcome" / "00_welcome.html").read_text()
+    assert "HiddenTestFailure: sliding_windows: hidden case" in html
+    assert "wrong values" in html
+    assert "Traceback" not in html.split("HiddenTestFailure: sliding_windows")[0][-2000:]
 
 
 def test_report_prints_the_table_and_paths(graded):

@@ -30,6 +30,12 @@ def _continuous_cases(rng):
         tau = np.linspace(-4.0, 4.0, n_tau)
         t = np.sort(rng.uniform(-3.0, 3.0, int(rng.integers(5, 40))))
         cases.append(Case((f, g, t, tau), describe=f"{fname} * {gname}, {len(t)} points t, {n_tau}-point grid"))
+    f, g = _box(0.0, 1.0), _tent(0.0, 1.0)
+    tau = np.linspace(-2.0, 2.0, 101)
+    cases += [
+        Case((f, g, np.zeros((2, 3)), tau), describe="a 2-D t", raises=ValueError),
+        Case((f, g, np.zeros(4), tau[:1]), describe="a one-point grid tau", raises=ValueError),
+    ]
     return cases
 
 

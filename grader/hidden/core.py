@@ -71,9 +71,11 @@ def register(spec: Spec) -> Spec:
 
 
 # Ready-made routines the curriculum forbids inside graded functions.
+# Attribute names are for numpy/scipy paths (np.convolve, scipy.ndimage.correlate1d);
+# whole modules (scipy.signal, torch, ...) are caught by what the global names resolve to.
 FORBIDDEN_ATTRIBUTES = {
-    "convolve", "correlate", "convolve2d", "correlate2d", "fftconvolve", "oaconvolve",
-    "choose_conv_method", "ndimage", "signal", "conv1d", "conv2d", "max_pool2d",
+    "convolve", "correlate", "convolve1d", "correlate1d", "convolve2d", "correlate2d",
+    "fftconvolve", "oaconvolve", "choose_conv_method", "conv1d", "conv2d", "max_pool2d",
     "avg_pool2d", "gaussian_filter", "uniform_filter",
 }
 FORBIDDEN_MODULE_PREFIXES = ("scipy.signal", "scipy.ndimage", "torch", "tensorflow", "jax", "cv2", "skimage")
