@@ -17,8 +17,8 @@ def data_dir() -> Path:
     folder = Path(override) if override else Path(__file__).resolve().parent.parent / "data"
     if not folder.is_dir():
         raise FileNotFoundError(
-            f"The course data folder {folder} does not exist. Install the course with "
-            "`pip install -e .` from its folder, or set CONVCOURSE_DATA to the data folder."
+            f"The course data folder {folder} does not exist. Set up the course with "
+            "`./course setup` in its folder, or set CONVCOURSE_DATA to the data folder."
         )
     return folder
 

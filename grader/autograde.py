@@ -7,7 +7,8 @@ SUBMITTED_DIR is laid out as nbgrader's `submitted/`:
 OUT_DIR receives:
 
     gradebook.db                      nbgrader's gradebook for this batch
-    submitted/<student>/<assignment>/ the submissions as graded (unreadable ones replaced)
+    submitted/<student>/<assignment>/ what was graded: the assignment's notebooks (unreadable
+                                      ones replaced) and a valid timestamp.txt, nothing else
     autograded/<student>/<assignment>/ executed notebooks
     feedback/<student>/<assignment>/<notebook>.html   feedback, hidden tests removed
     grades.csv                        nbgrader's CSV export, one row per student and assignment
@@ -32,7 +33,7 @@ from pathlib import Path
 import nbformat
 from sqlalchemy.exc import SAWarning
 
-from .course import NOTEBOOKS, SOLUTIONS, assignment_ids, notebook_names
+from .course import SOLUTIONS, assignment_ids, notebook_names
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 OUTPUTS = ["submitted", "autograded", "feedback", ".release", "gradebook.db", "grades.csv", "problems.csv"]
@@ -57,9 +58,9 @@ class BatchResult:
         return sorted({a for _, a in self.scores})
 
 
-def blank_notebook(assignment_id: str, name: str, reason: str) -> nbformat.NotebookNode:
+def blank_notebook(release_dir: Path, assignment_id: str, name: str, reason: str) -> nbformat.NotebookNode:
     """The released notebook, with a note at the top saying why it replaced a submission."""
-    nb = nbformat.read(NOTEBOOKS / assignment_id / f"{name}.ipynb", as_version=4)
+    nb = nbformat.read(release_dir / assignment_id / f"{name}.ipynb", as_version=4)
     note = nbformat.v4.new_markdown_cell(
         f"**This submission could not be graded as submitted:** {reason}. "
         "It was graded as the blank notebook instead.")
@@ -67,53 +68,110 @@ def blank_notebook(assignment_id: str, name: str, reason: str) -> nbformat.Noteb
     return nb
 
 
-def _readable(path: Path) -> str | None:
-    """None if `path` is a notebook nbgrader can grade, else the reason it is not."""
+def _load(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
+    """(notebook, None) if nbformat can read `path`, else (None, the reason it cannot).
+    Anything nbformat reads goes to nbgrader: schema details are nbgrader's to judge."""
     try:
-        json.loads(path.read_bytes())
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, f"{path.name} could not be read ({exc.strerror or type(exc).__name__})"
+    try:
+        json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f" ({exc.msg} at line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-        return f"{path.name} is not valid JSON{where}"
+        return None, f"{path.name} is not valid JSON{where}"
     try:
-        nb = nbformat.read(path, as_version=4)
+        return nbformat.reads(raw.decode("utf-8"), as_version=4), None
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets a reason, not a crash
-        return f"{path.name} could not be read as a notebook ({type(exc).__name__})"
+        return None, f"{path.name} could not be read as a notebook ({type(exc).__name__})"
+
+
+def _drop_duplicate_grade_ids(nb: nbformat.NotebookNode) -> int:
+    """Copying or splitting a cell in JupyterLab copies its grade_id, and nbgrader then
+    fails on the whole notebook (jupyter/nbgrader#1083). Keep the last cell with each
+    id as the graded one (nbgrader's own rule) and make the others plain cells."""
+    seen, dropped = set(), 0
+    for cell in reversed(nb.cells):
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id is None:
+            continue
+        if grade_id in seen:
+            del cell.metadata["nbgrader"]
+            dropped += 1
+        else:
+            seen.add(grade_id)
+    return dropped
+
+
+def _stage_timestamp(adir: Path, dest: Path) -> str | None:
+    """Copy a valid timestamp.txt; return a problem if there is an invalid one."""
+    from nbgrader.utils import parse_utc
+
+    path = adir / "timestamp.txt"
+    if not path.is_file() or path.is_symlink():
+        return None
+    text = path.read_text(encoding="utf-8", errors="replace").strip()
     try:
-        nbformat.validate(nb)
-    except nbformat.ValidationError as exc:
-        return f"{path.name} is not a valid notebook ({exc.message[:120]})"
+        parse_utc(text)
+    except Exception:  # noqa: BLE001 - any unparsable timestamp
+        return f"timestamp.txt is not a date ({text[:40]!r}); graded as on time"
+    (dest / "timestamp.txt").write_text(text + "\n", encoding="utf-8")
     return None
 
 
-def stage(submitted_dir: Path, out: Path, result: BatchResult) -> list[tuple[str, str]]:
-    """Copy submissions into OUT/submitted, replacing unreadable notebooks; return the
-    (student, assignment) pairs to grade."""
+def stage(submitted_dir: Path, out: Path, release_dir: Path, result: BatchResult) -> list[tuple[str, str]]:
+    """Copy what is to be graded into OUT/submitted and return the (student, assignment)
+    pairs. Only the assignment's notebooks and a valid timestamp.txt are copied: no
+    other file from a submission reaches the folder its kernel runs in (a stray
+    grader/ or numpy.py there would shadow the real ones). Unreadable or missing
+    notebooks are replaced by the blank release with a note."""
     known = set(assignment_ids())
     pairs = []
-    for student_dir in sorted(p for p in submitted_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for student_dir in sorted(submitted_dir.iterdir()):
         student = student_dir.name
+        if student.startswith("."):
+            continue
+        if not student_dir.is_dir() or student_dir.is_symlink():
+            result.problems.append((student, "", "not a student folder; skipped"))
+            continue
         if not STUDENT_ID.match(student):
             result.problems.append((student, "", "folder name is not a valid student id; skipped"))
             continue
-        for adir in sorted(p for p in student_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for adir in sorted(student_dir.iterdir()):
             aid = adir.name
+            if aid.startswith("."):
+                continue
+            if not adir.is_dir() or adir.is_symlink():
+                result.problems.append((student, "", f"{aid} is not inside an assignment folder "
+                                                     f"({student}/<assignment>/<notebook>.ipynb); skipped"))
+                continue
             if aid not in known:
                 result.problems.append((student, aid, "unknown assignment folder; skipped"))
                 continue
             dest = out / "submitted" / student / aid
-            shutil.copytree(adir, dest, symlinks=True,
-                            ignore=lambda d, names: [n for n in names if (Path(d) / n).is_symlink()])
+            dest.mkdir(parents=True)
+            problem = _stage_timestamp(adir, dest)
+            if problem:
+                result.problems.append((student, aid, problem))
             for name in notebook_names(aid):
-                path = dest / f"{name}.ipynb"
-                if not path.exists():
-                    others = ", ".join(sorted(p.name for p in dest.glob("*.ipynb")))
+                src, path = adir / f"{name}.ipynb", dest / f"{name}.ipynb"
+                if src.is_symlink() or not src.exists():
+                    others = ", ".join(sorted(p.name for p in adir.glob("*.ipynb") if p != src))
                     hint = f" (found {others}: keep the notebook's name)" if others else ""
-                    reason = f"{name}.ipynb is missing{hint}"
+                    nb, reason = None, f"{name}.ipynb is missing{hint}"
                 else:
-                    reason = _readable(path)
-                if reason:
-                    nbformat.write(blank_notebook(aid, name, reason), path)
+                    nb, reason = _load(src)
+                if nb is None:
+                    nbformat.write(blank_notebook(release_dir, aid, name, reason), path)
                     result.problems.append((student, aid, f"{reason}; scored as blank"))
+                    continue
+                dropped = _drop_duplicate_grade_ids(nb)
+                if dropped:
+                    result.problems.append((student, aid, f"{dropped} copied graded cell(s) in {name}.ipynb: "
+                                                          "only the last copy of each was graded"))
+                    nbformat.write(nb, path)
+                else:
+                    shutil.copyfile(src, path)
             pairs.append((student, aid))
     return pairs
 
@@ -121,7 +179,9 @@ def stage(submitted_dir: Path, out: Path, result: BatchResult) -> list[tuple[str
 KNOWN_FAILURES = [
     ("DeadKernelError", "the kernel died (the notebook exited, crashed or ran out of memory)"),
     ("CellTimeoutError", "a cell ran longer than the time limit"),
+    ("Inconsistent checksums", "the metadata of a read-only cell was edited"),
 ]
+_ERROR_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception)): (.*)$")
 
 
 def _last_line(text: str) -> str:
@@ -135,7 +195,9 @@ def _failure_reason(res: dict) -> str:
     for needle, reason in KNOWN_FAILURES:
         if needle in text:
             return reason
-    return _last_line(res.get("error") or res.get("log"))
+    errors = [m.group(1) + ": " + m.group(2) for m in map(_ERROR_LINE.match, text.splitlines())
+              if m and m.group(1) != "NbGraderException"]
+    return errors[-1][:200] if errors else _last_line(res.get("error") or res.get("log"))
 
 
 def _timeouts(autograded: Path) -> int:
@@ -159,9 +221,6 @@ def grade(submitted_dir: Path, out: Path, log=print) -> BatchResult:
         raise GraderConfigError(f"{submitted_dir} is not a folder of submissions")
     if out == submitted_dir or submitted_dir in out.parents or out in submitted_dir.parents:
         raise GraderConfigError("the output folder must be outside the submissions folder, and vice versa")
-    missing = [a for a in assignment_ids() if not (NOTEBOOKS / a).is_dir()]
-    if missing:
-        raise GraderConfigError(f"no release for {', '.join(missing)}: run `python -m grader release` first")
 
     out.mkdir(parents=True, exist_ok=True)
     for name in OUTPUTS:  # regrading starts clean; nothing else in OUT is touched
@@ -171,8 +230,6 @@ def grade(submitted_dir: Path, out: Path, log=print) -> BatchResult:
         elif path.exists():
             path.unlink()
 
-    result = BatchResult(out)
-    pairs = stage(submitted_dir, out, result)
     db_url = f"sqlite:///{out / 'gradebook.db'}"
     config = course_config(out, source_directory=str(SOLUTIONS), release_directory=".release",
                            submitted_directory="submitted", autograded_directory="autograded",
@@ -182,10 +239,16 @@ def grade(submitted_dir: Path, out: Path, log=print) -> BatchResult:
     # nbgrader's gradebook trips SQLAlchemy's autoflush warnings; they are not ours to fix.
     warnings.filterwarnings("ignore", category=SAWarning)
 
-    for aid in sorted({a for _, a in pairs}):
+    # The gradebook's copy of each assignment, and the blank notebooks that stand in for
+    # unreadable submissions, come from solutions/ in this run: never from a stale release.
+    for aid in assignment_ids():
         res = api.generate_assignment(aid, force=True, create=True)
         if not res["success"]:
-            raise GraderConfigError(f"nbgrader could not prepare {aid}: {_last_line(res.get('error'))}")
+            raise GraderConfigError(f"nbgrader could not prepare {aid}: {_failure_reason(res)}")
+
+    result = BatchResult(out)
+    release_dir = out / ".release"
+    pairs = stage(submitted_dir, out, release_dir, result)
 
     for student, aid in pairs:
         log(f"grading {student} / {aid}")
@@ -195,10 +258,12 @@ def grade(submitted_dir: Path, out: Path, log=print) -> BatchResult:
             result.problems.append((student, aid, f"autograding failed ({reason}); scored as blank"))
             for name in notebook_names(aid):
                 path = out / "submitted" / student / aid / f"{name}.ipynb"
-                nbformat.write(blank_notebook(aid, name, f"grading failed: {reason}"), path)
+                nbformat.write(blank_notebook(release_dir, aid, name, f"grading failed: {reason}"), path)
             res = api.autograde(aid, student, force=True, create=True)
             if not res["success"]:
-                raise GraderConfigError(f"nbgrader cannot grade even a blank {aid}: {_last_line(res.get('error'))}")
+                result.problems.append((student, aid, f"not graded: even the blank notebook failed "
+                                                      f"({_failure_reason(res)})"))
+                continue
         timeouts = _timeouts(out / "autograded" / student / aid)
         if timeouts:
             result.problems.append((student, aid, f"{timeouts} cell(s) stopped after the "

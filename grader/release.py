@@ -91,7 +91,6 @@ def generate(dest: Path = NOTEBOOKS) -> list[Path]:
         api = NbGraderAPI(config=config)
         written = []
         for aid in assignment_ids():
-            shutil.rmtree(dest / aid, ignore_errors=True)
             result = api.generate_assignment(aid, force=True, create=True)
             if not result["success"]:
                 raise ReleaseError(f"nbgrader could not generate {aid}:\n{result.get('error', '')}"
@@ -122,16 +121,42 @@ def build_bundle(release_dir: Path = NOTEBOOKS) -> Path:
     return BUNDLE_ZIP
 
 
+def student_package_problems() -> list[str]:
+    """The student-side package must not define a graded function or use the grader."""
+    import ast
+
+    from .hidden import REGISTRY
+
+    problems = []
+    for path in sorted((REPO / "convcourse").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in REGISTRY:
+                problems.append(f"convcourse/{path.name}:{node.lineno}: defines graded function {node.name}")
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+                if any(n == "grader" or n.startswith("grader.") for n in names):
+                    problems.append(f"convcourse/{path.name}:{node.lineno}: imports the grader")
+    return problems
+
+
 def release(dest: Path = NOTEBOOKS, bundle: bool = True) -> list[Path]:
     """Regenerate the release into `dest`, check it, and (for the real release) build
-    the student bundle. Raises ReleaseError if anything leaks."""
-    written = generate(dest)
-    leaks = find_leaks(Path(dest))
-    if leaks:
-        raise ReleaseError("the release leaks solutions or hidden tests:\n  " + "\n  ".join(leaks))
+    the student bundle. The release is written to a temporary folder and checked there:
+    `dest` is replaced only by a release without leaks. Raises ReleaseError otherwise."""
+    dest = Path(dest).resolve()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="release-", dir=dest.parent) as tmp:
+        staged = Path(tmp) / "notebooks"
+        generate(staged)
+        leaks = find_leaks(staged) + student_package_problems()
+        if leaks:
+            raise ReleaseError("the release leaks solutions or hidden tests:\n  " + "\n  ".join(leaks))
+        shutil.rmtree(dest, ignore_errors=True)
+        staged.rename(dest)
     if bundle:
-        build_bundle(Path(dest))
-    return written
+        build_bundle(dest)
+    return sorted(dest.rglob("*.ipynb"))
 
 
 STUDENT_README = """\

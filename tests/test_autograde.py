@@ -2,11 +2,15 @@
 full marks, blank notebooks 0, each known-wrong function loses exactly its points,
 broken files are scored with a reason, and feedback never shows hidden tests."""
 import csv
+import html as html_lib
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from grader import submissions
@@ -55,6 +59,32 @@ def graded(tmp_path_factory):
     gid = submissions.cell_defining("00_welcome", "sliding_windows")
     submissions.write(submissions.filled("00_welcome", extra={gid: HARD_CODED}),
                       root / "submitted" / "hal" / "00_welcome" / "00_welcome.ipynb")
+    sub = root / "submitted"
+    # gap-<function>: correct except that one graded function is left unimplemented
+    for aid in AIDS:
+        for function in submissions.checked_functions(aid):
+            gid = submissions.cell_defining(aid, function)
+            blank = f"def {function}(*args, **kwargs):\n    raise NotImplementedError()"
+            submissions.write(submissions.filled(aid, extra={gid: blank}),
+                              sub / f"gap-{function}" / aid / f"{notebook_names(aid)[0]}.ipynb")
+    aid0, name0 = "00_welcome", "00_welcome"
+    # gus: correct, but the solution cell was copied (a duplicated grade_id)
+    nb = submissions.filled(aid0)
+    copy = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    nb.cells.insert(nb.cells.index(copy), nbformat.from_dict(json.loads(json.dumps(copy))))
+    submissions.write(nb, sub / "gus" / aid0 / f"{name0}.ipynb")
+    # ivy: correct, with a timestamp.txt that is not a date
+    submissions.write(submissions.filled(aid0), sub / "ivy" / aid0 / f"{name0}.ipynb")
+    (sub / "ivy" / aid0 / "timestamp.txt").write_text("last tuesday")
+    # kim: wrong, with files that would shadow the grader and numpy in the kernel's folder
+    submissions.write(submissions.filled(aid0, solved=False), sub / "kim" / aid0 / f"{name0}.ipynb")
+    (sub / "kim" / aid0 / "grader" / "hidden").mkdir(parents=True)
+    (sub / "kim" / aid0 / "grader" / "__init__.py").write_text("")
+    (sub / "kim" / aid0 / "grader" / "hidden" / "__init__.py").write_text("def check(*a):\n    pass\n")
+    # lee: a folder where the notebook should be
+    (sub / "lee" / aid0 / f"{name0}.ipynb").mkdir(parents=True)
+    # ada also has a notebook outside any assignment folder
+    submissions.write(submissions.filled(aid0), sub / "ada" / f"{name0}.ipynb")
     proc = run_grader("autograde", root / "submitted", "--out", root / "out")
     assert proc.returncode == 0, proc.stderr[-3000:]
     with open(root / "out" / "grades.csv") as fh:
@@ -73,8 +103,10 @@ def test_grades_csv_has_nbgrader_columns_and_every_row(graded):
     assert list(graded["rows"][0])[:3] == ["assignment", "duedate", "timestamp"]
     assert {"student_id", "score", "max_score"} <= set(graded["rows"][0])
     students = {"ada", "ben", "cai", "dan", "eve", "fay", "zed"}
-    expected = {(s, a) for s in students for a in AIDS} | {("hal", "00_welcome")}
-    # nbgrader's export also lists hal's other assignments, not submitted, as 0
+    expected = {(s, a) for s in students for a in AIDS} | {
+        (s, "00_welcome") for s in ("hal", "gus", "ivy", "kim", "lee")} | {
+        (f"gap-{f}", a) for a in AIDS for f in submissions.checked_functions(a)}
+    # nbgrader's export also lists each student's assignments not submitted, as 0
     assert expected <= set(graded["scores"])
     assert all(graded["scores"][k] == 0 for k in set(graded["scores"]) - expected)
     for row in graded["rows"]:
@@ -135,24 +167,59 @@ def test_broken_files_score_zero_with_a_reason(graded):
             assert ("eve", aid) not in reasons
 
 
+def visible_text(path):
+    """What a reader of the HTML sees: tags stripped, entities decoded."""
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
 def test_feedback_for_every_submission_and_no_hidden_tests_in_it(graded):
     submitted = sorted(p.relative_to(graded["out"] / "submitted")
                        for p in (graded["out"] / "submitted").glob("*/*") if p.is_dir())
-    assert len(submitted) == 7 * len(AIDS) + 1
+    n_functions = sum(len(submissions.checked_functions(a)) for a in AIDS)
+    assert len(submitted) == 7 * len(AIDS) + 5 + n_functions
     for folder in submitted:
         student, aid = folder.parts
         for name in notebook_names(aid):
-            html = (graded["out"] / "feedback" / student / aid / f"{name}.html").read_text()
-            assert "HIDDEN TESTS" not in html
-            assert "from grader" not in html and "check(&quot;" not in html and 'check("' not in html
+            text = visible_text(graded["out"] / "feedback" / student / aid / f"{name}.html")
+            assert "HIDDEN TESTS" not in text
+            assert "grader.hidden" not in text and "check(" not in text
 
 
 def test_hidden_failure_is_named_in_feedback_without_hidden_code(graded):
     assert graded["scores"][("hal", "00_welcome")] == 0
-    html = (graded["out"] / "feedback" / "hal" / "00_welcome" / "00_welcome.html").read_text()
-    assert "HiddenTestFailure: sliding_windows: hidden case" in html
-    assert "wrong values" in html
-    assert "Traceback" not in html.split("HiddenTestFailure: sliding_windows")[0][-2000:]
+    text = visible_text(graded["out"] / "feedback" / "hal" / "00_welcome" / "00_welcome.html")
+    assert "HiddenTestFailure: sliding_windows: hidden case" in text
+    assert "wrong values for x of length" in text
+
+
+@pytest.mark.parametrize("aid,function", [(a, f) for a in AIDS for f in submissions.checked_functions(a)])
+def test_each_unimplemented_function_loses_exactly_its_points(graded, aid, function):
+    assert graded["scores"][(f"gap-{function}", aid)] == total(aid) - submissions.points(aid)[function]
+
+
+def test_copied_solution_cell_still_gets_full_marks(graded):
+    assert graded["scores"][("gus", "00_welcome")] == total("00_welcome")
+    assert any(p["student_id"] == "gus" and "copied graded cell" in p["problem"] for p in graded["problems"])
+
+
+def test_bad_timestamp_is_reported_not_fatal(graded):
+    assert graded["scores"][("ivy", "00_welcome")] == total("00_welcome")
+    assert any(p["student_id"] == "ivy" and "timestamp.txt" in p["problem"] for p in graded["problems"])
+
+
+def test_files_beside_the_notebook_cannot_shadow_the_grader(graded):
+    assert graded["scores"][("kim", "00_welcome")] == 0
+    assert not (graded["out"] / "autograded" / "kim" / "00_welcome" / "grader").exists()
+
+
+def test_a_folder_instead_of_a_notebook_is_scored_zero(graded):
+    assert graded["scores"][("lee", "00_welcome")] == 0
+    assert any(p["student_id"] == "lee" for p in graded["problems"])
+
+
+def test_misplaced_notebook_is_reported(graded):
+    assert any(p["student_id"] == "ada" and "not inside an assignment folder" in p["problem"]
+               for p in graded["problems"])
 
 
 def test_report_prints_the_table_and_paths(graded):

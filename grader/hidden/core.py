@@ -48,6 +48,9 @@ class Spec:
     rtol: float = 1e-7
     atol: float = 1e-9
     seed: int = 0
+    # after_call(args the function received, kwargs) -> a failure message or None:
+    # checks how the function worked, not only what it returned (e.g. no loop over tau)
+    after_call: Callable[[tuple, dict], str | None] | None = None
 
     def cases(self) -> list[Case]:
         return self.make_cases(np.random.default_rng(self.seed))
@@ -76,9 +79,12 @@ def register(spec: Spec) -> Spec:
 FORBIDDEN_ATTRIBUTES = {
     "convolve", "correlate", "convolve1d", "correlate1d", "convolve2d", "correlate2d",
     "fftconvolve", "oaconvolve", "choose_conv_method", "conv1d", "conv2d", "max_pool2d",
-    "avg_pool2d", "gaussian_filter", "uniform_filter",
+    "avg_pool2d", "gaussian_filter", "uniform_filter", "polymul",
 }
-FORBIDDEN_MODULE_PREFIXES = ("scipy.signal", "scipy.ndimage", "torch", "tensorflow", "jax", "cv2", "skimage")
+# numpy.polynomial multiplies polynomials, which is convolution; grader holds the
+# reference implementations, importable where the grader's kernels run.
+FORBIDDEN_MODULE_PREFIXES = ("scipy.signal", "scipy.ndimage", "numpy.polynomial", "torch", "tensorflow",
+                             "jax", "cv2", "skimage", "grader")
 
 
 def _is_forbidden_object(obj: Any) -> str | None:
@@ -87,7 +93,7 @@ def _is_forbidden_object(obj: Any) -> str | None:
     else:
         name = getattr(obj, "__module__", None) or ""
         qual = getattr(obj, "__name__", "")
-        if obj is np.convolve or obj is np.correlate:
+        if obj is np.convolve or obj is np.correlate or obj is np.polymul:
             return f"numpy.{qual}"
     if any(name == p or name.startswith(p + ".") for p in FORBIDDEN_MODULE_PREFIXES):
         return name
@@ -137,7 +143,8 @@ def forbidden_calls(func: Callable, _seen: set | None = None) -> list[str]:
 
 def _as_float_array(value: Any) -> np.ndarray | None:
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        return value.astype(np.float64)
+        # a plain copy: an ndarray subclass must not bring its own arithmetic
+        return np.array(value, dtype=np.float64, subok=False)
     if isinstance(value, (list, tuple, int, float, np.number)):
         try:
             arr = np.asarray(value, dtype=np.float64)
@@ -183,12 +190,16 @@ def _judge(spec: Spec, func: Callable, case: Case) -> str | None:
         result, args, kwargs = _call(func, case)
     except NotImplementedError:
         return "not implemented yet (it raised NotImplementedError)"
-    except Exception as exc:  # noqa: BLE001
-        return f"raised {type(exc).__name__}: {str(exc)[:200]}{where}"
+    except Exception as exc:  # noqa: BLE001 - named, not quoted: its text could echo hidden inputs
+        return f"raised {type(exc).__name__}{where}"
 
     for before, after in zip(case.args, args):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after):
             return f"changed its input array in place{where}; work on a copy"
+    if spec.after_call is not None:
+        problem = spec.after_call(args, kwargs)
+        if problem:
+            return f"{problem}{where}"
 
     expected = np.asarray(spec.reference(*case.args, **case.kwargs), dtype=np.float64)
     got = _as_float_array(result)
