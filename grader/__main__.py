@@ -6,6 +6,8 @@ from pathlib import Path
 
 
 def main(argv=None) -> int:
+    from .sandbox import Limits
+
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("release", help="regenerate notebooks/ from solutions/, check for leaks, "
@@ -13,12 +15,23 @@ def main(argv=None) -> int:
     ag = sub.add_parser("autograde", help="grade SUBMITTED_DIR/<student>/<assignment>/*.ipynb")
     ag.add_argument("submitted", type=Path, metavar="SUBMITTED_DIR")
     ag.add_argument("--out", type=Path, required=True, metavar="OUT_DIR")
+    ag.add_argument("--jobs", type=int, default=None, metavar="N",
+                    help="submissions graded at once (default: the number of cores)")
+    ag.add_argument("--cell-timeout", type=int, default=Limits.cell_seconds, metavar="S",
+                    help="seconds one cell may run (default %(default)s)")
+    ag.add_argument("--notebook-timeout", type=int, default=Limits.notebook_seconds, metavar="S",
+                    help="seconds one notebook may run (default %(default)s)")
+    ag.add_argument("--memory-mb", type=int, default=Limits.memory_bytes // 2**20, metavar="MB",
+                    help="memory one sandboxed process may use (default %(default)s)")
     demo = sub.add_parser("demo", help="the full teaching-assistant cycle on a built-in demo class")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="OUT_DIR")
     args = parser.parse_args(argv)
 
     from .autograde import GraderConfigError, grade, report
+    from .course import tools_on_path
     from .release import ReleaseError, release
+
+    tools_on_path()
 
     start = time.perf_counter()
     try:
@@ -28,7 +41,9 @@ def main(argv=None) -> int:
             print(f"released {len(written)} notebooks into notebooks/ (no leaks found)")
             print(f"student bundle: {BUNDLE_ZIP}")
         elif args.command == "autograde":
-            result = grade(args.submitted, args.out)
+            limits = Limits(memory_bytes=args.memory_mb * 2**20, cell_seconds=args.cell_timeout,
+                            notebook_seconds=args.notebook_timeout)
+            result = grade(args.submitted, args.out, jobs=args.jobs, limits=limits)
             print(report(result))
         else:
             from .demo import run_demo

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 import re
 import shutil
 import warnings
@@ -34,9 +35,11 @@ import nbformat
 from sqlalchemy.exc import SAWarning
 
 from .course import SOLUTIONS, assignment_ids, notebook_names
+from .sandbox import Limits, SandboxUnavailable, check_available, read_small_json
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
-OUTPUTS = ["submitted", "autograded", "feedback", ".release", "gradebook.db", "grades.csv", "problems.csv"]
+OUTPUTS = ["submitted", "autograded", "feedback", ".release", ".cases", ".sandbox", "gradebook.db",
+           "grades.csv", "problems.csv"]
 
 
 class GraderConfigError(RuntimeError):
@@ -209,18 +212,96 @@ def _timeouts(autograded: Path) -> int:
     return count
 
 
-def grade(submitted_dir: Path, out: Path, log=print) -> BatchResult:
+def _config(out: Path, hide: list[Path] = (), slot: int | None = None, limits: Limits | None = None):
+    from .settings import course_config, sandboxed
+
+    config = course_config(out, source_directory=str(SOLUTIONS), release_directory=".release",
+                           submitted_directory="submitted", autograded_directory="autograded",
+                           feedback_directory="feedback", db_url=f"sqlite:///{out / 'gradebook.db'}")
+    if slot is not None:
+        sandboxed(config, out / ".sandbox", out / ".cases", list(hide))
+        config.SandboxExecute.slot = slot
+        limits = limits or Limits()
+        config.SandboxExecute.cell_seconds = limits.cell_seconds
+        config.SandboxExecute.notebook_seconds = limits.notebook_seconds
+        config.SandboxExecute.memory_mb = limits.memory_bytes // 2**20
+    return config
+
+
+def _api(config):
     from nbgrader.apps import NbGraderAPI
+
+    api = NbGraderAPI(config=config)
+    api.log.setLevel(logging.ERROR)
+    # nbgrader's gradebook trips SQLAlchemy's autoflush warnings; they are not ours to fix.
+    warnings.filterwarnings("ignore", category=SAWarning)
+    return api
+
+
+_WORKER: dict = {}
+
+
+def _start_worker(out: Path, hide: list[Path], limits: Limits, slots, lock) -> None:
+    """Each worker process gets its own nbgrader API and its own sandbox uid."""
+    with lock:
+        slot = slots.value
+        slots.value += 1
+    _WORKER["api"] = _api(_config(out, hide, slot, limits))
+    _WORKER["out"] = out
+
+
+def _grade_one(student: str, aid: str) -> list[str]:
+    """Autograde and write feedback for one submission (in a worker); return problems."""
+    api, out = _WORKER["api"], _WORKER["out"]
+    problems = []
+    res = api.autograde(aid, student, force=True, create=True)
+    if not res["success"]:
+        reason = _failure_reason(res)
+        problems.append(f"autograding failed ({reason}); scored as blank")
+        for name in notebook_names(aid):
+            path = out / "submitted" / student / aid / f"{name}.ipynb"
+            nbformat.write(blank_notebook(out / ".release", aid, name, f"grading failed: {reason}"), path)
+        res = api.autograde(aid, student, force=True, create=True)
+        if not res["success"]:
+            return problems + [f"not graded: even the blank notebook failed ({_failure_reason(res)})"]
+    for name in notebook_names(aid):
+        status = (read_small_json(out / ".sandbox" / student / aid / name / "status.json", 4096) or {})
+        if status.get("status", "complete") != "complete":
+            problems.append(f"{name}.ipynb did not run to the end ({str(status['status'])[:80]}); "
+                            "what ran before was graded")
+    timeouts = _timeouts(out / "autograded" / student / aid)
+    if timeouts:
+        problems.append(f"{timeouts} cell(s) stopped at the time limit")
+    fb = api.generate_feedback(aid, student, force=True)
+    if not fb["success"]:
+        problems.append(f"no feedback written ({_last_line(fb.get('error'))})")
+    return problems
+
+
+def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limits | None = None,
+          log=print) -> BatchResult:
+    """Grade every submission in `submitted_dir` into `out`, `jobs` at a time, each in
+    its own sandbox; scores are decided in this process's workers, never in a kernel."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.plugins import CsvExportPlugin
 
-    from .settings import course_config
+    from .course import tools_on_path
+    from .hidden.wire import write_cases
 
+    tools_on_path()
     submitted_dir, out = Path(submitted_dir).resolve(), Path(out).resolve()
     if not submitted_dir.is_dir():
         raise GraderConfigError(f"{submitted_dir} is not a folder of submissions")
     if out == submitted_dir or submitted_dir in out.parents or out in submitted_dir.parents:
         raise GraderConfigError("the output folder must be outside the submissions folder, and vice versa")
+    try:
+        check_available()
+    except SandboxUnavailable as exc:
+        raise GraderConfigError(f"cannot sandbox submissions: {exc}") from None
+    jobs = max(1, jobs or os.cpu_count() or 1)
 
     out.mkdir(parents=True, exist_ok=True)
     for name in OUTPUTS:  # regrading starts clean; nothing else in OUT is touched
@@ -230,49 +311,33 @@ def grade(submitted_dir: Path, out: Path, log=print) -> BatchResult:
         elif path.exists():
             path.unlink()
 
-    db_url = f"sqlite:///{out / 'gradebook.db'}"
-    config = course_config(out, source_directory=str(SOLUTIONS), release_directory=".release",
-                           submitted_directory="submitted", autograded_directory="autograded",
-                           feedback_directory="feedback", db_url=db_url)
-    api = NbGraderAPI(config=config)
-    api.log.setLevel(logging.ERROR)
-    # nbgrader's gradebook trips SQLAlchemy's autoflush warnings; they are not ours to fix.
-    warnings.filterwarnings("ignore", category=SAWarning)
-
     # The gradebook's copy of each assignment, and the blank notebooks that stand in for
     # unreadable submissions, come from solutions/ in this run: never from a stale release.
+    api = _api(_config(out))
     for aid in assignment_ids():
         res = api.generate_assignment(aid, force=True, create=True)
         if not res["success"]:
             raise GraderConfigError(f"nbgrader could not prepare {aid}: {_failure_reason(res)}")
+    write_cases(out / ".cases")
 
     result = BatchResult(out)
-    release_dir = out / ".release"
-    pairs = stage(submitted_dir, out, release_dir, result)
+    pairs = stage(submitted_dir, out, out / ".release", result)
+    hide = [submitted_dir, out]
+    ctx = multiprocessing.get_context("fork")
+    slots, lock = ctx.Value("i", 0), ctx.Lock()
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_start_worker,
+                             initargs=(out, hide, limits or Limits(), slots, lock)) as pool:
+        futures = {pool.submit(_grade_one, s, a): (s, a) for s, a in pairs}
+        for future in as_completed(futures):
+            student, aid = futures[future]
+            try:
+                problems = future.result()
+            except Exception as exc:  # noqa: BLE001 - one student's failure never stops the batch
+                problems = [f"not graded: {type(exc).__name__}: {str(exc)[:160]}"]
+            result.problems += [(student, aid, p) for p in problems]
+            log(f"graded {student} / {aid}")
 
-    for student, aid in pairs:
-        log(f"grading {student} / {aid}")
-        res = api.autograde(aid, student, force=True, create=True)
-        if not res["success"]:
-            reason = _failure_reason(res)
-            result.problems.append((student, aid, f"autograding failed ({reason}); scored as blank"))
-            for name in notebook_names(aid):
-                path = out / "submitted" / student / aid / f"{name}.ipynb"
-                nbformat.write(blank_notebook(release_dir, aid, name, f"grading failed: {reason}"), path)
-            res = api.autograde(aid, student, force=True, create=True)
-            if not res["success"]:
-                result.problems.append((student, aid, f"not graded: even the blank notebook failed "
-                                                      f"({_failure_reason(res)})"))
-                continue
-        timeouts = _timeouts(out / "autograded" / student / aid)
-        if timeouts:
-            result.problems.append((student, aid, f"{timeouts} cell(s) stopped after the "
-                                                  f"{config.Execute.timeout} s time limit"))
-        fb = api.generate_feedback(aid, student, force=True)
-        if not fb["success"]:
-            result.problems.append((student, aid, f"no feedback written ({_last_line(fb.get('error'))})"))
-
-    with Gradebook(db_url, config.CourseDirectory.course_id) as gb:
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gb:
         for student, aid in pairs:
             try:
                 sub = gb.find_submission(aid, student)
@@ -283,6 +348,7 @@ def grade(submitted_dir: Path, out: Path, log=print) -> BatchResult:
         exporter.log.setLevel(logging.ERROR)
         exporter.export(gb)
 
+    result.problems.sort()
     with open(out / "problems.csv", "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["student_id", "assignment", "problem"])

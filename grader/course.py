@@ -16,3 +16,14 @@ def assignment_ids() -> list[str]:
 def notebook_names(assignment_id: str) -> list[str]:
     """The notebook names (without .ipynb) of one assignment."""
     return sorted(p.stem for p in (SOLUTIONS / assignment_id).glob("*.ipynb"))
+
+
+def tools_on_path() -> None:
+    """nbgrader shells out to `alembic` and jupyter finds kernels by PATH: make the
+    running environment's bin/ first, even when the venv is not activated."""
+    import os
+    import sys
+
+    bin_dir = str(Path(sys.executable).parent)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")

@@ -82,8 +82,10 @@ def generate(dest: Path = NOTEBOOKS) -> list[Path]:
     """Run nbgrader generate_assignment for every assignment into `dest`."""
     from nbgrader.apps import NbGraderAPI
 
+    from .course import tools_on_path
     from .settings import course_config
 
+    tools_on_path()
     dest = Path(dest).resolve()
     with tempfile.TemporaryDirectory(prefix="release-db-") as tmp:
         config = course_config(

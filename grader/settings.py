@@ -32,6 +32,27 @@ def configure(c: Config, root: Path = REPO) -> Config:
     return c
 
 
+def sandboxed(c: Config, work_root: Path, cases_dir: Path, hide: list[Path]) -> Config:
+    """Swap nbgrader's in-kernel execution and scoring for the sandbox and the trusted
+    verdicts (see grader/preprocessors.py); everything else stays nbgrader's."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
+                                        DeduplicateIds, IgnorePattern, LimitOutput,
+                                        OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+
+    from .preprocessors import RecordTestCells, SandboxExecute, TrustedVerdicts
+
+    c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
+                                          RecordTestCells, OverwriteCells, CheckCellMetadata]
+    c.Autograde.autograde_preprocessors = [SandboxExecute, TrustedVerdicts, IgnorePattern,
+                                           ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+                                           AssignLatePenalties, CheckCellMetadata]
+    c.SandboxExecute.work_root = str(work_root)
+    c.SandboxExecute.cases_dir = str(cases_dir)
+    c.SandboxExecute.hide = [str(p) for p in hide]
+    return c
+
+
 def course_config(root: Path = REPO, **course_directory) -> Config:
     c = configure(Config(), root)
     for key, value in course_directory.items():

@@ -4,6 +4,6 @@ A notebook's hidden test block calls `check("conv1d", conv1d)`. The same registr
 serves nbgrader's autograde, the pytest suite and out-of-kernel re-checks.
 """
 from . import a00_welcome, a01_signals, a02_image  # noqa: F401 - registers the specs
-from .core import REGISTRY, HiddenTestFailure, Verdict, check, evaluate
+from .core import REGISTRY, HiddenTestFailure, Outcome, Verdict, check, evaluate, verdicts_from_outcomes
 
-__all__ = ["REGISTRY", "HiddenTestFailure", "Verdict", "check", "evaluate"]
+__all__ = ["REGISTRY", "HiddenTestFailure", "Outcome", "Verdict", "check", "evaluate", "verdicts_from_outcomes"]

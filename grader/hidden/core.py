@@ -48,9 +48,9 @@ class Spec:
     rtol: float = 1e-7
     atol: float = 1e-9
     seed: int = 0
-    # after_call(args the function received, kwargs) -> a failure message or None:
-    # checks how the function worked, not only what it returned (e.g. no loop over tau)
-    after_call: Callable[[tuple, dict], str | None] | None = None
+    # most calls allowed to the callable arguments of a case (catches a Python loop
+    # over an integration grid), or None
+    max_calls: Callable[[Case], int] | None = None
 
     def cases(self) -> list[Case]:
         return self.make_cases(np.random.default_rng(self.seed))
@@ -160,51 +160,59 @@ def _type_name(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def _call(func: Callable, case: Case):
-    """Call the student's function quietly: warnings or prints must not cost points."""
+@dataclass
+class Outcome:
+    """What a graded function did on one case, as plain data: produced in-process by
+    `run_case`, or by the sandbox's harness and read back by the grader."""
+    raised: str | None = None        # the exception's type name
+    value: np.ndarray | None = None  # the result as a float64 array
+    type_name: str = ""              # the result's type, when it is not numbers
+    modified: bool = False           # an input array was changed in place
+    calls: int = 0                   # calls made to callable arguments (signals)
+
+
+def run_case(func: Callable, case: Case) -> Outcome:
+    """Call the student's function quietly on a copy of the case's inputs: warnings or
+    prints must not cost points."""
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
     sink = io.StringIO()
-    with warnings.catch_warnings(), np.errstate(all="ignore"), \
-            contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        warnings.simplefilter("ignore")
-        result = func(*args, **kwargs)
-    return result, args, kwargs
-
-
-def _judge(spec: Spec, func: Callable, case: Case) -> str | None:
-    """None if the case passes, else a message naming the failed property."""
-    where = f" for {case.describe}" if case.describe else ""
-    if case.raises is not None:
-        try:
-            _call(func, case)
-        except case.raises:
-            return None
-        except NotImplementedError:
-            return "not implemented yet (it raised NotImplementedError)"
-        except Exception as exc:  # noqa: BLE001 - the student's exception, named not shown
-            return f"raised {type(exc).__name__}{where}; expected {case.raises.__name__}"
-        return f"should raise {case.raises.__name__}{where}, but returned normally"
-
     try:
-        result, args, kwargs = _call(func, case)
-    except NotImplementedError:
+        with warnings.catch_warnings(), np.errstate(all="ignore"), \
+                contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            warnings.simplefilter("ignore")
+            result = func(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - recorded by type: its text could echo hidden inputs
+        return Outcome(raised=type(exc).__name__)
+    modified = any(isinstance(b, np.ndarray) and not np.array_equal(b, a) for b, a in zip(case.args, args))
+    calls = sum(getattr(a, "calls", 0) for a in args if callable(a))
+    value = _as_float_array(result)
+    return Outcome(value=value, type_name=_type_name(result), modified=modified, calls=calls)
+
+
+def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
+    """None if the case passes, else a message naming the failed property (never a value
+    or an input)."""
+    where = f" for {case.describe}" if case.describe else ""
+    if outcome.raised == "NotImplementedError":
         return "not implemented yet (it raised NotImplementedError)"
-    except Exception as exc:  # noqa: BLE001 - named, not quoted: its text could echo hidden inputs
-        return f"raised {type(exc).__name__}{where}"
-
-    for before, after in zip(case.args, args):
-        if isinstance(before, np.ndarray) and not np.array_equal(before, after):
-            return f"changed its input array in place{where}; work on a copy"
-    if spec.after_call is not None:
-        problem = spec.after_call(args, kwargs)
-        if problem:
-            return f"{problem}{where}"
-
-    expected = np.asarray(spec.reference(*case.args, **case.kwargs), dtype=np.float64)
-    got = _as_float_array(result)
+    if case.raises is not None:
+        if outcome.raised == case.raises.__name__:
+            return None
+        if outcome.raised:
+            return f"raised {outcome.raised}{where}; expected {case.raises.__name__}"
+        return f"should raise {case.raises.__name__}{where}, but returned normally"
+    if outcome.raised:
+        return f"raised {outcome.raised}{where}"
+    if outcome.modified:
+        return f"changed its input array in place{where}; work on a copy"
+    if spec.max_calls is not None and outcome.calls > spec.max_calls(case):
+        return (f"called f and g {outcome.calls} times{where}: evaluate them on whole arrays "
+                "(no Python loop over tau)")
+    got = outcome.value
     if got is None:
-        return f"returned {_type_name(result)}{where}; expected a numpy array of numbers"
+        return f"returned {outcome.type_name or 'something'}{where}; expected a numpy array of numbers"
+    expected = np.asarray(spec.reference(*copy.deepcopy(case.args), **case.kwargs), dtype=np.float64)
     if got.shape != expected.shape:
         return f"output shape {got.shape}, expected {expected.shape}{where}"
     if not np.all(np.isfinite(got)):
@@ -215,12 +223,24 @@ def _judge(spec: Spec, func: Callable, case: Case) -> str | None:
     message = f"wrong values{where} (largest error {err.max():.3g})"
     for hint in spec.hints:
         try:
-            wrong = np.asarray(hint.wrong(*case.args, **case.kwargs), dtype=np.float64)
+            wrong = np.asarray(hint.wrong(*copy.deepcopy(case.args), **case.kwargs), dtype=np.float64)
         except Exception:  # noqa: BLE001 - a hint that does not apply to this case
             continue
         if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-6, atol=1e-8):
             return f"{message}: {hint.message}"
     return message
+
+
+def verdicts_from_outcomes(name: str, outcomes: list[Outcome]) -> list[Verdict]:
+    """Judge outcomes reported for every hidden case of `name` (e.g. by the sandbox)."""
+    cases = REGISTRY[name].cases()
+    if len(outcomes) != len(cases):
+        return [Verdict(False, f"{name}: the hidden cases did not all run")]
+    verdicts = []
+    for i, (case, outcome) in enumerate(zip(cases, outcomes)):
+        message = judge(REGISTRY[name], case, outcome)
+        verdicts.append(Verdict(message is None, message or "", i))
+    return verdicts
 
 
 def evaluate(name: str, func: Callable) -> list[Verdict]:
@@ -232,11 +252,7 @@ def evaluate(name: str, func: Callable) -> list[Verdict]:
     if forbidden:
         return [Verdict(False, f"{name} uses {', '.join(forbidden)}; implement it with numpy "
                                "arithmetic only (no ready-made convolution routines)")]
-    verdicts = []
-    for i, case in enumerate(spec.cases()):
-        message = _judge(spec, func, case)
-        verdicts.append(Verdict(message is None, message or "", i))
-    return verdicts
+    return verdicts_from_outcomes(name, [run_case(func, case) for case in spec.cases()])
 
 
 def check(name: str, func: Callable) -> None:

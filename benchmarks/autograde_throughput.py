@@ -1,0 +1,202 @@
+"""Autograding throughput: `python -m grader autograde` against plain sequential nbgrader.
+
+What it measures, in one run on the same synthetic class:
+
+* OURS: wall time of `python -m grader autograde SUBMITTED --out OUT --jobs J` as a
+  subprocess from the repository root. That one command also prepares the assignments,
+  writes feedback HTML and exports grades.csv; all of that is inside its time.
+* BASELINE: what a TA does with plain nbgrader: in a temporary course folder with a
+  minimal nbgrader_config.py (source/ copied from solutions/, Execute.timeout = 60),
+  `nbgrader generate_assignment <aid> --force` then `nbgrader autograde <aid> --force`
+  (all students of the assignment, sequentially), one assignment after the other. Only
+  the autograde calls are timed for the ratio; generate_assignment is reported apart.
+  Each nbgrader process pays its ~4 s start-up: that is part of the baseline by design.
+
+The class: N students x every assignment, nbgrader's layout
+SUBMITTED/<student>/<assignment>/<notebook>.ipynb, mixed deterministically so that about
+a third is correct, a third wrong (a mutant from grader.mutants appended to the cell that
+defines its function, rotating through the assignment's mutants) and a third blank.
+Printed: notebooks graded, wall seconds and notebooks per minute for each side, the
+speed-up, and score totals per category (correct/wrong/blank) of both runs side by side.
+
+Run from the repository root, with the venv first on PATH (nbgrader calls alembic):
+
+    PATH=$PWD/.venv/bin:$PATH python benchmarks/autograde_throughput.py --students 3
+    ... [--students 60] [--jobs J] [--keep DIR] [--skip-baseline]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from grader import submissions  # noqa: E402
+from grader.course import SOLUTIONS, assignment_ids, notebook_names  # noqa: E402
+from grader.mutants import MUTANTS  # noqa: E402
+
+CATEGORIES = ("correct", "wrong", "blank")
+MARKER = ".autograde_throughput"
+BASELINE_CONFIG = 'c = get_config()  # noqa: F821\nc.CourseDirectory.source_directory = "source"\nc.Execute.timeout = 60\n'
+
+
+def build_class(root: Path, n_students: int) -> dict[tuple[str, str], str]:
+    """Write the class into root/<student>/<aid>/; return (student, aid) -> category."""
+    who, rotation = {}, defaultdict(int)
+    for i in range(n_students):
+        student = f"s{i:03d}"
+        for j, aid in enumerate(assignment_ids()):
+            category = CATEGORIES[(i + j) % 3]
+            extra_for = {}
+            if category == "wrong":
+                mutants = [m for m in MUTANTS if m.assignment == aid]
+                m = mutants[rotation[aid] % len(mutants)]
+                rotation[aid] += 1
+                for name in notebook_names(aid):
+                    try:
+                        extra_for[name] = {submissions.cell_defining(aid, m.function, name): m.source}
+                    except KeyError:
+                        continue
+            for name in notebook_names(aid):
+                nb = submissions.filled(aid, name, solved=category != "blank", extra=extra_for.get(name))
+                submissions.write(nb, root / student / aid / f"{name}.ipynb")
+            who[(student, aid)] = category
+    return who
+
+
+def run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        print(f"warning: {' '.join(cmd)} exited {proc.returncode}:\n{tail}", file=sys.stderr)
+    return elapsed, proc
+
+
+def totals(grades_csv: Path, who: dict) -> dict[str, tuple[float, float, int]]:
+    """category -> (sum of score, sum of max_score, rows) from an nbgrader CSV export."""
+    out = {c: [0.0, 0.0, 0] for c in CATEGORIES}
+    if grades_csv.is_file():
+        with open(grades_csv, newline="") as fh:
+            for row in csv.DictReader(fh):
+                category = who.get((row["student_id"], row["assignment"]))
+                if category:
+                    t = out[category]
+                    t[0] += float(row["score"] or 0)
+                    t[1] += float(row["max_score"] or 0)
+                    t[2] += 1
+    return {c: tuple(t) for c, t in out.items()}
+
+
+def run_ours(submitted: Path, out: Path, jobs: int, env: dict) -> tuple[float, str]:
+    """Time our command; return (seconds, label). --jobs only if the command offers it."""
+    py = [sys.executable, "-m", "grader", "autograde"]
+    helptext = subprocess.run(py + ["--help"], cwd=REPO, env=env, capture_output=True, text=True).stdout
+    cmd, label = py + [str(submitted), "--out", str(out)], f"ours (--jobs {jobs})"
+    if "--jobs" in helptext:
+        cmd += ["--jobs", str(jobs)]
+    else:
+        label = "ours (no --jobs yet)"
+        print("note: `python -m grader autograde` has no --jobs option yet; ran without it")
+    print(f"ours: {' '.join(cmd)}", flush=True)
+    secs, proc = run(cmd, REPO, env)
+    if not (out / "grades.csv").is_file():
+        print("ours wrote no grades.csv; its output ends:\n" + "\n".join(
+            (proc.stdout + proc.stderr).strip().splitlines()[-15:]), file=sys.stderr)
+    return secs, label
+
+
+def run_baseline(submitted: Path, course: Path, env: dict) -> tuple[float, float]:
+    """Plain nbgrader in a fresh course folder; return (generate seconds, autograde seconds)."""
+    course.mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text(BASELINE_CONFIG)
+    shutil.copytree(submitted, course / "submitted")
+    gen = auto = 0.0
+    for aid in assignment_ids():
+        shutil.copytree(SOLUTIONS / aid, course / "source" / aid,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        print(f"baseline: nbgrader generate_assignment {aid} --force; nbgrader autograde {aid} --force",
+              flush=True)
+        gen += run(["nbgrader", "generate_assignment", aid, "--force"], course, env)[0]
+        auto += run(["nbgrader", "autograde", aid, "--force"], course, env)[0]
+    run(["nbgrader", "export", "--to", "grades.csv"], course, env)
+    return gen, auto
+
+
+def prepare(keep: str | None) -> Path:
+    if keep is None:
+        return Path(tempfile.mkdtemp(prefix="autograde-throughput-"))
+    work = Path(keep).resolve()
+    if work.exists() and any(work.iterdir()) and not (work / MARKER).exists():
+        sys.exit(f"error: {work} is not empty and was not made by this benchmark")
+    for name in ("submitted", "ours", "baseline"):
+        shutil.rmtree(work / name, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    (work / MARKER).touch()
+    return work
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--keep", metavar="DIR", help="keep the class and outputs in DIR")
+    parser.add_argument("--skip-baseline", action="store_true")
+    args = parser.parse_args(argv)
+
+    env = dict(os.environ, MPLBACKEND="Agg")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    work = prepare(args.keep)
+    try:
+        who = build_class(work / "submitted", args.students)
+        n_notebooks = sum(len(notebook_names(aid)) for _, aid in who)
+        print(f"class: {args.students} students x {len(assignment_ids())} assignments = "
+              f"{n_notebooks} notebooks in {work / 'submitted'}", flush=True)
+
+        ours_s, ours_label = run_ours(work / "submitted", work / "ours", args.jobs, env)
+        rows = [(ours_label, ours_s, totals(work / "ours" / "grades.csv", who))]
+        if not args.skip_baseline:
+            gen_s, base_s = run_baseline(work / "submitted", work / "baseline", env)
+            rows.append(("baseline (nbgrader)", base_s, totals(work / "baseline" / "grades.csv", who)))
+
+        print(f"\n{'':24}{'notebooks':>10}{'wall s':>10}{'nb/min':>10}")
+        for label, secs, _ in rows:
+            print(f"{label:24}{n_notebooks:>10}{secs:>10.1f}{n_notebooks / secs * 60:>10.1f}")
+        if len(rows) == 2:
+            print(f"(baseline generate_assignment, not in its time: {gen_s:.1f} s)")
+            how = "" if "no --jobs" in ours_label else f" (--jobs {args.jobs})"
+            print(f"speed-up: {base_s / ours_s:.1f}x on {os.cpu_count()} cores{how}")
+
+        print(f"\nscore totals{'':8}" + "".join(f"{label.split(' ')[0]:>18}" for label, _, _ in rows))
+        for c in CATEGORIES:
+            line = f"{c:8}{sum(v == c for v in who.values()):>4} subm.  "
+            for _, _, t in rows:
+                score, top, n = t[c]
+                line += f"{f'{score:g}/{top:g} ({n})':>18}"
+            print(line)
+        print("(score/max summed over grades.csv rows; (n) = rows found)")
+        for label, _, t in rows:
+            found = sum(n for _, _, n in t.values())
+            if found != len(who):
+                print(f"WARNING: {label}: grades.csv has {found} of {len(who)} rows; its time is not "
+                      "that of a complete grading (see its output above, or --keep)", file=sys.stderr)
+        if args.keep:
+            print(f"\nkept in {work}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

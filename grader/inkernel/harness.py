@@ -1,0 +1,123 @@
+"""In-kernel side of hidden tests, inside the sandbox.
+
+A test cell's hidden block becomes `harvest("conv1d", conv1d)`: it calls the function on
+every hidden case's inputs (read from CASES_DIR) and writes what came back (arrays, or
+the exception's type name) to RESULTS_DIR. While the student's function runs, the
+routines the curriculum forbids in graded functions fail loudly (they stay usable in
+the rest of the notebook). The student's code can tamper with all of this, but only
+with its own results: the expected values never enter the sandbox, and the verdicts
+are made outside, by the grader.
+"""
+import contextlib
+import importlib.abc
+import io
+import json
+import os
+import sys
+import warnings
+
+import numpy as np
+
+from signals import Signal
+
+CASES_DIR = os.environ.get("HARNESS_CASES", "/harness-cases")
+RESULTS_DIR = os.environ.get("HARNESS_RESULTS", "results")
+BLOCKED_MODULES = ("scipy.signal", "scipy.ndimage", "torch", "tensorflow", "jax", "cv2", "skimage",
+                   "grader")
+MAX_RESULT_BYTES = 64 * 2**20
+
+
+class ForbiddenRoutine(RuntimeError):
+    pass
+
+
+def _forbidden(name):
+    def blocked(*args, **kwargs):
+        raise ForbiddenRoutine(f"{name} is not available while grading: graded functions must "
+                               "be written with numpy arithmetic")
+    blocked.__name__ = name.rsplit(".", 1)[-1]
+    return blocked
+
+
+class _BlockImports(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname, path=None, target=None):
+        if any(fullname == m or fullname.startswith(m + ".") for m in BLOCKED_MODULES):
+            raise ImportError(f"{fullname} is not available while grading")
+        return None
+
+
+FORBIDDEN = {
+    "numpy": ("convolve", "correlate", "polymul"),
+    "numpy.polynomial.polynomial": ("polymul", "polyval"),
+    "scipy.signal": ("convolve", "correlate", "convolve2d", "correlate2d", "fftconvolve", "oaconvolve"),
+    "scipy.ndimage": ("convolve", "correlate", "convolve1d", "correlate1d", "gaussian_filter",
+                      "uniform_filter", "maximum_filter", "minimum_filter"),
+}
+
+
+@contextlib.contextmanager
+def tripwires():
+    """Forbidden routines raise, and forbidden modules cannot be imported, inside."""
+    saved = []
+    for module_name, names in FORBIDDEN.items():
+        module = sys.modules.get(module_name)
+        for name in names if module is not None else ():
+            if hasattr(module, name):
+                saved.append((module, name, getattr(module, name)))
+                setattr(module, name, _forbidden(f"{module_name}.{name}"))
+    blocker = _BlockImports()
+    sys.meta_path.insert(0, blocker)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(blocker)
+        for module, name, original in saved:
+            setattr(module, name, original)
+
+
+def _decode(value, arrays):
+    if isinstance(value, dict) and "array" in value:
+        return arrays[value["array"]].copy()
+    if isinstance(value, dict) and "signal" in value:
+        return Signal(value["signal"], value["params"])
+    return value
+
+
+def harvest(name, func):
+    """Call `func` on every hidden case of `name` and record what it returns."""
+    with open(os.path.join(CASES_DIR, f"{name}.json")) as fh:
+        spec = json.load(fh)
+    arrays = np.load(os.path.join(CASES_DIR, f"{name}.npz"), allow_pickle=False)
+    records, outputs = [], {}
+    for i, case in enumerate(spec["cases"]):
+        args = [_decode(a, arrays) for a in case["args"]]
+        kwargs = {k: _decode(v, arrays) for k, v in case["kwargs"].items()}
+        before = [a.copy() if isinstance(a, np.ndarray) else None for a in args]
+        record = {}
+        try:
+            sink = io.StringIO()
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
+                    np.errstate(all="ignore"), warnings.catch_warnings(), tripwires():
+                warnings.simplefilter("ignore")
+                value = func(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - SystemExit included: it is the student's
+            record["raised"] = type(exc).__name__
+        else:
+            record["type"] = type(value).__name__
+            try:
+                arr = np.array(value, dtype=np.float64, subok=False)
+                if arr.nbytes > MAX_RESULT_BYTES:
+                    raise ValueError("too large")
+                outputs[f"case{i}"] = arr
+            except Exception:  # noqa: BLE001 - not numbers: judged outside as such
+                record["not_numbers"] = True
+        record["modified"] = any(b is not None and not np.array_equal(b, a) for b, a in zip(before, args))
+        record["calls"] = sum(a.calls for a in args if isinstance(a, Signal))
+        records.append(record)
+    os.makedirs(RESULTS_DIR, exist_ok=True)
+    np.savez(os.path.join(RESULTS_DIR, f"{name}.npz"), **outputs)
+    with open(os.path.join(RESULTS_DIR, f"{name}.json"), "w") as fh:
+        json.dump({"name": name, "records": records}, fh)
+    print(f"{name}: ran {len(records)} hidden cases (checked by the grader after the run)")

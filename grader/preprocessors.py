@@ -1,0 +1,185 @@
+"""nbgrader preprocessors that make autograding trustworthy.
+
+nbgrader's Autograde runs its sanitize preprocessors, then executes the notebook and
+saves one score per test cell (`SaveAutoGrades`: full points unless the cell shows an
+error). We keep that pipeline and its gradebook, and change three steps:
+
+- RecordTestCells (sanitize, before OverwriteCells restores them): notes which test
+  cells the student deleted, edited or re-typed; those score 0.
+- SandboxExecute (instead of Execute): runs the notebook in the sandbox, with each
+  hidden block turned into a harness call that records what the student's function
+  returns on the hidden inputs. The sources of the cells are the submitted ones, put
+  back after the run; only outputs come from the sandbox.
+- TrustedVerdicts (before SaveAutoGrades): judges the recorded results here, outside
+  the student's reach, against the reference; adds an error output to each test cell
+  whose hidden cases failed (with a message naming the failed property) and removes
+  stderr output, so a warning never costs points.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbgrader import utils
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Int, List, Unicode
+
+from . import sandbox
+from .hidden import REGISTRY, verdicts_from_outcomes
+from .hidden.wire import read_outcomes
+from .redact import BEGIN, END, split_hidden
+from .static_check import forbidden_uses
+
+CHECK_CALL = re.compile(r'check\("(\w+)",\s*\1\)')
+META_KEY = "conv_course"
+
+
+def checked_names(source: str) -> list[str]:
+    """Graded functions a test cell's hidden block checks."""
+    return CHECK_CALL.findall("\n".join(split_hidden(source)[1]))
+
+
+def _normal(source: str) -> str:
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+
+
+class RecordTestCells(NbGraderPreprocessor):
+    """Record, in the notebook's metadata, test cells that are not as released."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        submitted = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
+                     if c.get("metadata", {}).get("nbgrader", {}).get("grade") and
+                     c.metadata["nbgrader"].get("grade_id")}
+        tampered = {}
+        with Gradebook(info["db_url"]) as gb:
+            for grade_cell in gb.find_notebook(info["notebook"], info["assignment"]).grade_cells:
+                if grade_cell.cell_type != "code":
+                    continue
+                source = gb.find_source_cell(grade_cell.name, info["notebook"], info["assignment"])
+                released = _normal(split_hidden(source.source)[0])
+                cell = submitted.get(grade_cell.name)
+                if cell is None:
+                    tampered[grade_cell.name] = "the test cell was deleted (or re-typed as a new cell)"
+                elif cell.cell_type != "code":
+                    tampered[grade_cell.name] = "the test cell was changed to another cell type"
+                elif _normal(cell.source) != released:
+                    tampered[grade_cell.name] = "the test cell was edited"
+        nb.metadata[META_KEY] = {"tampered": tampered}
+        return nb, resources
+
+
+class SandboxExecute(NbGraderPreprocessor):
+    """Execute the notebook in the sandbox and keep its outputs and harness results."""
+
+    work_root = Unicode(help="folder for the sandboxes' working folders").tag(config=True)
+    cases_dir = Unicode(help="folder holding the hidden cases' inputs").tag(config=True)
+    hide = List(Unicode(), help="more folders the sandbox must not see").tag(config=True)
+    slot = Int(0, help="which sandbox uid this process uses (one per parallel worker)").tag(config=True)
+    cell_seconds = Int(sandbox.Limits.cell_seconds, help="time limit of one cell").tag(config=True)
+    notebook_seconds = Int(sandbox.Limits.notebook_seconds, help="time limit of a notebook").tag(config=True)
+    memory_mb = Int(sandbox.Limits.memory_bytes // 2**20, help="memory limit of a process").tag(config=True)
+
+    @property
+    def limits(self) -> sandbox.Limits:
+        return sandbox.Limits(memory_bytes=self.memory_mb * 2**20, cell_seconds=self.cell_seconds,
+                              notebook_seconds=self.notebook_seconds)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        workdir = Path(self.work_root) / info["student"] / info["assignment"] / info["notebook"]
+        shutil.rmtree(workdir, ignore_errors=True)
+        workdir.mkdir(parents=True)
+        sources = [cell.source for cell in nb.cells]
+        run = copy.deepcopy(nb)
+        for cell in run.cells:
+            if cell.cell_type == "code" and utils.is_grade(cell):
+                kept, _ = split_hidden(cell.source)
+                calls = [f'harness.harvest("{n}", {n})' for n in checked_names(cell.source)]
+                if calls:
+                    cell.source = "\n".join([kept, BEGIN, "import harness", *calls, END])
+        nbformat.write(run, workdir / "in.ipynb")
+        result = sandbox.run_notebook(workdir, Path(self.cases_dir), [Path(h) for h in self.hide],
+                                      self.slot, self.limits)
+        executed = None
+        if result.notebook is not None:
+            try:
+                executed = nbformat.read(result.notebook, as_version=4)
+            except Exception:  # noqa: BLE001 - an unreadable notebook counts as nothing run
+                executed = None
+        if executed is not None and len(executed.cells) == len(nb.cells):
+            for cell, ran in zip(nb.cells, executed.cells):
+                if cell.cell_type == "code":
+                    cell.outputs = ran.get("outputs", []) if isinstance(ran.get("outputs"), list) else []
+                    cell.execution_count = ran.get("execution_count")
+        for cell, source in zip(nb.cells, sources):
+            cell.source = source
+        resources["sandbox"] = {"results": str(workdir / "results"), "status": result.status}
+        return nb, resources
+
+
+def _error_output(ename: str, evalue: str):
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class TrustedVerdicts(NbGraderPreprocessor):
+    """Decide each test cell from the recorded results, in the grader's process."""
+
+    def preprocess(self, nb, resources):
+        self.tampered = nb.metadata.get(META_KEY, {}).get("tampered", {})
+        box = resources.get("sandbox", {})
+        self.results = Path(box.get("results", "/nonexistent"))
+        self.status = box.get("status", "not run")
+        graded = [n for c in nb.cells if c.cell_type == "code" and utils.is_grade(c)
+                  for n in checked_names(c.source)]
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        self.forbidden = forbidden_uses(code, graded)
+        nb, resources = super().preprocess(nb, resources)
+        if self.status != "complete":
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+                f"**Grading note:** the notebook did not run to the end ({self.status}); "
+                "what ran before was graded."))
+        nb.metadata.pop(META_KEY, None)
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not utils.is_grade(cell):
+            return cell, resources
+        # stderr (warnings, logging) never costs points; errors still do
+        cell.outputs = [o for o in cell.get("outputs", [])
+                        if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        if grade_id in self.tampered:
+            cell.outputs.append(_error_output("TestCellModified", f"{self.tampered[grade_id]}: it scores 0"))
+            return cell, resources
+        already_failed = any(o.get("output_type") == "error" for o in cell.outputs)
+        for name in checked_names(cell.source):
+            message = self.verdict(name, quiet_if_not_run=already_failed)
+            if message:
+                cell.outputs.append(_error_output("HiddenTestFailure", message))
+                break
+        return cell, resources
+
+    def verdict(self, name: str, quiet_if_not_run: bool = False) -> str | None:
+        if name not in REGISTRY:
+            return f"{name}: no hidden cases are registered (tell your instructor)"
+        if name in self.forbidden:
+            return (f"{name} uses {self.forbidden[name]}; graded functions must be written with numpy "
+                    "arithmetic (no ready-made convolution routines, no dynamic lookups)")
+        outcomes = read_outcomes(self.results, name)
+        if outcomes is None:  # the cell's own error (shown above it) already says why
+            return None if quiet_if_not_run else f"{name}: the hidden cases did not run"
+        verdicts = verdicts_from_outcomes(name, outcomes)
+        failed = [v for v in verdicts if not v.passed]
+        if not failed:
+            return None
+        first = failed[0]
+        which = f"hidden case {first.case + 1} of {len(verdicts)}: " if first.case is not None else ""
+        return f"{name}: {which}{first.message}"
+
+
+__all__ = ["RecordTestCells", "SandboxExecute", "TrustedVerdicts"]

@@ -1,0 +1,141 @@
+"""Run one notebook in a sandbox: bubblewrap namespaces, an unprivileged uid, rlimits.
+
+Inside, the notebook sees: the Python environment and the student-side package and
+data (read-only), the in-kernel harness and the hidden cases' inputs (read-only), and
+its own working folder (read-write). The repository (solutions, grader, tests), the
+submissions, the grader's output, /tmp, /root and /home are empty tmpfs; there is no
+network, no other process, no inherited environment variable. Limits: CPU time,
+address space (memory), processes (per-slot uid, so the limit is real), file size, and
+wall time (the runner stops at the notebook limit; a hard kill follows).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .course import DATA, REPO
+
+INKERNEL = Path(__file__).resolve().parent / "inkernel"
+BASE_UID = 61000
+# mount points inside the sandbox, on its private /tmp
+HARNESS, HARNESS_CASES = "/tmp/.harness", "/tmp/.harness-cases"
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_bytes: int = 2 * 2**30       # per process (address space beyond the shared libraries)
+    cpu_seconds: int = 600
+    cell_seconds: int = 60
+    notebook_seconds: int = 300
+    processes: int = 256                 # tasks (threads count) of the slot's uid
+    file_bytes: int = 256 * 2**20
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+def check_available() -> None:
+    """Raise SandboxUnavailable with a fix if this machine cannot run the sandbox."""
+    missing = [tool for tool in ("bwrap", "setpriv", "prlimit") if shutil.which(tool) is None]
+    if missing:
+        raise SandboxUnavailable(f"{', '.join(missing)} not found: install bubblewrap and util-linux "
+                                 "(`apt-get install bubblewrap`; ./course setup does this as root)")
+    if os.geteuid() != 0:
+        raise SandboxUnavailable("the sandbox drops each submission to its own uid, which needs root: "
+                                 "run the grader as root (a container or CI job is fine)")
+
+
+def command(workdir: Path, cases_dir: Path, hide: list[Path], slot: int, limits: Limits,
+            args: list[str]) -> list[str]:
+    """The bwrap command line that runs `args` in `workdir` inside the sandbox."""
+    uid = BASE_UID + slot
+    venv, base = Path(sys.prefix), Path(sys.base_prefix)
+    hidden = sorted({Path(p).resolve() for p in [Path("/tmp"), Path("/root"), Path("/home"),
+                                                 REPO.parent, *hide]}, key=lambda p: len(p.parts))
+    cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    for path in hidden:
+        if path.exists():
+            cmd += ["--tmpfs", str(path)]
+    made: set[Path] = set()
+
+    def parents(path: Path) -> list[str]:
+        # bwrap makes missing mount points 0700, which the unprivileged uid cannot
+        # traverse: make the folders on the way 0755 first
+        args = []
+        for parent in reversed(path.parents):
+            if parent not in made and any(h == parent or h in parent.parents for h in hidden):
+                made.add(parent)
+                args += ["--perms", "0755", "--dir", str(parent)]
+        return args
+
+    for path in sorted({venv, base, DATA, REPO / "convcourse"}, key=lambda p: len(p.parts)):
+        if any(h == path or h in path.parents for h in hidden):
+            cmd += parents(path) + ["--ro-bind", str(path), str(path)]
+    cmd += ["--ro-bind", str(INKERNEL), HARNESS, "--ro-bind", str(cases_dir), HARNESS_CASES]
+    cmd += parents(workdir) + ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
+            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+            "--die-with-parent", "--new-session", "--clearenv"]
+    env = {
+        "PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
+        "PYTHONPATH": HARNESS, "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+        "HARNESS_CASES": HARNESS_CASES, "HARNESS_RESULTS": str(workdir / "results"),
+        "JUPYTER_RUNTIME_DIR": str(workdir / ".jupyter"), "IPYTHONDIR": str(workdir / ".ipython"),
+        "MPLCONFIGDIR": str(workdir / ".matplotlib"), "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    }
+    for key, value in env.items():
+        cmd += ["--setenv", key, value]
+    cmd += ["prlimit", f"--data={limits.memory_bytes}", f"--as={4 * limits.memory_bytes}", f"--cpu={limits.cpu_seconds}",
+            f"--nproc={limits.processes}", f"--fsize={limits.file_bytes}", "--core=0", "--",
+            "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
+    return cmd + args
+
+
+@dataclass
+class RunResult:
+    status: str          # complete, kernel died, notebook time limit, killed, runner error: ...
+    notebook: Path | None
+
+
+def run_notebook(workdir: Path, cases_dir: Path, hide: list[Path], slot: int,
+                 limits: Limits = Limits()) -> RunResult:
+    """Execute workdir/in.ipynb into workdir/out.ipynb inside the sandbox."""
+    os.chown(workdir, BASE_UID + slot, BASE_UID + slot)
+    args = [str(Path(sys.prefix) / "bin" / "python"), f"{HARNESS}/runner.py", "in.ipynb", "out.ipynb",
+            "status.json", str(limits.cell_seconds), str(limits.notebook_seconds)]
+    try:
+        proc = subprocess.run(command(workdir, cases_dir, hide, slot, limits, args),
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, timeout=limits.notebook_seconds + 60)
+    except subprocess.TimeoutExpired:
+        return RunResult("killed at the wall-time limit", None)
+    out = workdir / "out.ipynb"
+    status = read_small_json(workdir / "status.json", 4096) or {}
+    if not safe_file(out):
+        return RunResult(f"no notebook came back (exit {proc.returncode})", None)
+    return RunResult(str(status.get("status", f"runner exited {proc.returncode}"))[:100], out)
+
+
+def safe_file(path: Path, max_bytes: int = 512 * 2**20) -> bool:
+    """A regular file (not a link) of bounded size: the only kind we read back."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    import stat
+    return stat.S_ISREG(st.st_mode) and st.st_size <= max_bytes
+
+
+def read_small_json(path: Path, max_bytes: int):
+    import json
+    if not safe_file(path, max_bytes):
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
