@@ -35,7 +35,7 @@ import nbformat
 from sqlalchemy.exc import SAWarning
 
 from .course import SOLUTIONS, assignment_ids, notebook_names
-from .sandbox import Limits, SandboxUnavailable, check_available, read_small_json
+from .sandbox import Limits, SandboxUnavailable, batch_base_uid, check_available
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 OUTPUTS = ["submitted", "autograded", "feedback", ".release", ".cases", ".sandbox", "gradebook.db",
@@ -212,14 +212,14 @@ def _timeouts(autograded: Path) -> int:
     return count
 
 
-def _config(out: Path, hide: list[Path] = (), slot: int | None = None, limits: Limits | None = None):
+def _config(out: Path, base_uid: int = 0, slot: int | None = None, limits: Limits | None = None):
     from .settings import course_config, sandboxed
 
     config = course_config(out, source_directory=str(SOLUTIONS), release_directory=".release",
                            submitted_directory="submitted", autograded_directory="autograded",
                            feedback_directory="feedback", db_url=f"sqlite:///{out / 'gradebook.db'}")
     if slot is not None:
-        sandboxed(config, out / ".sandbox", out / ".cases", list(hide))
+        sandboxed(config, out / ".sandbox", out / ".cases", base_uid)
         config.SandboxExecute.slot = slot
         limits = limits or Limits()
         config.SandboxExecute.cell_seconds = limits.cell_seconds
@@ -241,12 +241,12 @@ def _api(config):
 _WORKER: dict = {}
 
 
-def _start_worker(out: Path, hide: list[Path], limits: Limits, slots, lock) -> None:
+def _start_worker(out: Path, base_uid: int, limits: Limits, slots, lock) -> None:
     """Each worker process gets its own nbgrader API and its own sandbox uid."""
     with lock:
         slot = slots.value
         slots.value += 1
-    _WORKER["api"] = _api(_config(out, hide, slot, limits))
+    _WORKER["api"] = _api(_config(out, base_uid, slot, limits))
     _WORKER["out"] = out
 
 
@@ -265,10 +265,10 @@ def _grade_one(student: str, aid: str) -> list[str]:
         if not res["success"]:
             return problems + [f"not graded: even the blank notebook failed ({_failure_reason(res)})"]
     for name in notebook_names(aid):
-        status = (read_small_json(out / ".sandbox" / student / aid / name / "status.json", 4096) or {})
-        if status.get("status", "complete") != "complete":
-            problems.append(f"{name}.ipynb did not run to the end ({str(status['status'])[:80]}); "
-                            "what ran before was graded")
+        status_file = out / ".sandbox" / student / aid / f"{name}.status"
+        status = status_file.read_text() if status_file.exists() else "not run"
+        if status != "complete":
+            problems.append(f"{name}.ipynb did not run to the end ({status}); what ran before was graded")
     timeouts = _timeouts(out / "autograded" / student / aid)
     if timeouts:
         problems.append(f"{timeouts} cell(s) stopped at the time limit")
@@ -322,11 +322,11 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
 
     result = BatchResult(out)
     pairs = stage(submitted_dir, out, out / ".release", result)
-    hide = [submitted_dir, out]
+    base_uid = batch_base_uid()
     ctx = multiprocessing.get_context("fork")
     slots, lock = ctx.Value("i", 0), ctx.Lock()
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_start_worker,
-                             initargs=(out, hide, limits or Limits(), slots, lock)) as pool:
+                             initargs=(out, base_uid, limits or Limits(), slots, lock)) as pool:
         futures = {pool.submit(_grade_one, s, a): (s, a) for s, a in pairs}
         for future in as_completed(futures):
             student, aid = futures[future]

@@ -26,13 +26,13 @@ import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Int, List, Unicode
+from traitlets import Int, Unicode
 
 from . import sandbox
 from .hidden import REGISTRY, verdicts_from_outcomes
-from .hidden.wire import read_outcomes
+from .hidden.wire import MIME, outcomes_from_payload, result_payloads
 from .redact import BEGIN, END, split_hidden
-from .static_check import forbidden_uses
+from .static_check import student_code_findings
 
 CHECK_CALL = re.compile(r'check\("(\w+)",\s*\1\)')
 META_KEY = "conv_course"
@@ -78,7 +78,7 @@ class SandboxExecute(NbGraderPreprocessor):
 
     work_root = Unicode(help="folder for the sandboxes' working folders").tag(config=True)
     cases_dir = Unicode(help="folder holding the hidden cases' inputs").tag(config=True)
-    hide = List(Unicode(), help="more folders the sandbox must not see").tag(config=True)
+    base_uid = Int(sandbox.BASE_UID, help="first uid of this batch's sandboxes").tag(config=True)
     slot = Int(0, help="which sandbox uid this process uses (one per parallel worker)").tag(config=True)
     cell_seconds = Int(sandbox.Limits.cell_seconds, help="time limit of one cell").tag(config=True)
     notebook_seconds = Int(sandbox.Limits.notebook_seconds, help="time limit of a notebook").tag(config=True)
@@ -103,8 +103,9 @@ class SandboxExecute(NbGraderPreprocessor):
                 if calls:
                     cell.source = "\n".join([kept, BEGIN, "import harness", *calls, END])
         nbformat.write(run, workdir / "in.ipynb")
-        result = sandbox.run_notebook(workdir, Path(self.cases_dir), [Path(h) for h in self.hide],
-                                      self.slot, self.limits)
+        result = sandbox.run_notebook(workdir, Path(self.cases_dir), self.slot, self.limits, self.base_uid)
+        # the run's status, where the sandbox cannot write: beside its working folder
+        (workdir.parent / f"{info['notebook']}.status").write_text(result.status)
         executed = None
         if result.notebook is not None:
             try:
@@ -118,7 +119,7 @@ class SandboxExecute(NbGraderPreprocessor):
                     cell.execution_count = ran.get("execution_count")
         for cell, source in zip(nb.cells, sources):
             cell.source = source
-        resources["sandbox"] = {"results": str(workdir / "results"), "status": result.status}
+        resources["sandbox"] = {"status": result.status}
         return nb, resources
 
 
@@ -131,13 +132,8 @@ class TrustedVerdicts(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         self.tampered = nb.metadata.get(META_KEY, {}).get("tampered", {})
-        box = resources.get("sandbox", {})
-        self.results = Path(box.get("results", "/nonexistent"))
-        self.status = box.get("status", "not run")
-        graded = [n for c in nb.cells if c.cell_type == "code" and utils.is_grade(c)
-                  for n in checked_names(c.source)]
-        code = [c.source for c in nb.cells if c.cell_type == "code"]
-        self.forbidden = forbidden_uses(code, graded)
+        self.status = resources.get("sandbox", {}).get("status", "not run")
+        self.findings = student_code_findings(self.student_cells(nb, resources["nbgrader"]))
         nb, resources = super().preprocess(nb, resources)
         if self.status != "complete":
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(
@@ -152,25 +148,42 @@ class TrustedVerdicts(NbGraderPreprocessor):
         # stderr (warnings, logging) never costs points; errors still do
         cell.outputs = [o for o in cell.get("outputs", [])
                         if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        grade_id = cell.metadata["nbgrader"].get("grade_id")
         if grade_id in self.tampered:
             cell.outputs.append(_error_output("TestCellModified", f"{self.tampered[grade_id]}: it scores 0"))
             return cell, resources
+        payloads = result_payloads(cell.outputs)
+        cell.outputs = [o for o in cell.outputs if MIME not in o.get("data", {})]
         already_failed = any(o.get("output_type") == "error" for o in cell.outputs)
         for name in checked_names(cell.source):
-            message = self.verdict(name, quiet_if_not_run=already_failed)
+            message = self.verdict(name, payloads.get(name, []), quiet_if_not_run=already_failed)
             if message:
                 cell.outputs.append(_error_output("HiddenTestFailure", message))
                 break
         return cell, resources
 
-    def verdict(self, name: str, quiet_if_not_run: bool = False) -> str | None:
+    @staticmethod
+    def student_cells(nb, info) -> list[str]:
+        """Sources of the code cells the student wrote: all but the instructor's read-only
+        cells (which OverwriteCells has restored from the gradebook)."""
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_notebook(info["notebook"], info["assignment"])
+            instructor = {_normal(c.source) for c in notebook.source_cells if c.locked}
+            test_cells = {c.name for c in notebook.grade_cells}
+        # test cells were rewritten from the gradebook by OverwriteCells (a restored one
+        # carries nbgrader's "was missing" note, so compare by id, not by text)
+        return [c.source for c in nb.cells if c.cell_type == "code" and _normal(c.source) not in instructor
+                and not (utils.is_grade(c) and c.metadata["nbgrader"].get("grade_id") in test_cells)]
+
+    def verdict(self, name: str, payloads: list, quiet_if_not_run: bool = False) -> str | None:
         if name not in REGISTRY:
             return f"{name}: no hidden cases are registered (tell your instructor)"
-        if name in self.forbidden:
-            return (f"{name} uses {self.forbidden[name]}; graded functions must be written with numpy "
-                    "arithmetic (no ready-made convolution routines, no dynamic lookups)")
-        outcomes = read_outcomes(self.results, name)
+        if self.findings:
+            return (f"{name}: your code uses {', '.join(self.findings[:3])}; a graded notebook must not "
+                    "call ready-made convolution routines or reach into the grader, anywhere")
+        if len(payloads) > 1:
+            return f"{name}: the hidden cases reported more than once (tampering with the grader)"
+        outcomes = outcomes_from_payload(payloads[0]) if payloads else None
         if outcomes is None:  # the cell's own error (shown above it) already says why
             return None if quiet_if_not_run else f"{name}: the hidden cases did not run"
         verdicts = verdicts_from_outcomes(name, outcomes)

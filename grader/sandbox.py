@@ -1,10 +1,11 @@
 """Run one notebook in a sandbox: bubblewrap namespaces, an unprivileged uid, rlimits.
 
-Inside, the notebook sees: the Python environment and the student-side package and
-data (read-only), the in-kernel harness and the hidden cases' inputs (read-only), and
-its own working folder (read-write). The repository (solutions, grader, tests), the
-submissions, the grader's output, /tmp, /root and /home are empty tmpfs; there is no
-network, no other process, no inherited environment variable. Limits: CPU time,
+Inside, the notebook sees only what is bound in (an allowlist): the system's /usr, /etc
+and library folders, the Python environment, the student-side package and data (all
+read-only), the in-kernel harness and the hidden cases' inputs (read-only), its own
+working folder (read-write) and a private /tmp. The repository (solutions, grader,
+tests), the submissions, the grader's output, /root, /home and everything else do not
+exist there; there is no network, no other process, no inherited environment variable. Limits: CPU time,
 address space (memory), processes (per-slot uid, so the limit is real), file size, and
 wall time (the runner stops at the notebook limit; a hard kill follows).
 """
@@ -50,50 +51,64 @@ def check_available() -> None:
                                  "run the grader as root (a container or CI job is fine)")
 
 
-def command(workdir: Path, cases_dir: Path, hide: list[Path], slot: int, limits: Limits,
-            args: list[str]) -> list[str]:
-    """The bwrap command line that runs `args` in `workdir` inside the sandbox."""
-    uid = BASE_UID + slot
+SYSTEM = [Path(p) for p in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")]
+
+
+def command(workdir: Path, cases_dir: Path, slot: int, limits: Limits, args: list[str],
+            base_uid: int = BASE_UID) -> list[str]:
+    """The bwrap command line that runs `args` in `workdir` inside the sandbox.
+
+    The sandbox's root is empty: only what is bound here exists in it (an allowlist, so a
+    file left anywhere else on the machine stays out of reach)."""
+    uid = base_uid + slot
     venv, base = Path(sys.prefix), Path(sys.base_prefix)
-    hidden = sorted({Path(p).resolve() for p in [Path("/tmp"), Path("/root"), Path("/home"),
-                                                 REPO.parent, *hide]}, key=lambda p: len(p.parts))
-    cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    for path in hidden:
-        if path.exists():
-            cmd += ["--tmpfs", str(path)]
+    cmd = ["bwrap"]
     made: set[Path] = set()
 
     def parents(path: Path) -> list[str]:
         # bwrap makes missing mount points 0700, which the unprivileged uid cannot
         # traverse: make the folders on the way 0755 first
-        args = []
+        out = []
         for parent in reversed(path.parents):
-            if parent not in made and any(h == parent or h in parent.parents for h in hidden):
+            if parent != Path("/") and parent not in made:
                 made.add(parent)
-                args += ["--perms", "0755", "--dir", str(parent)]
-        return args
+                out += ["--perms", "0755", "--dir", str(parent)]
+        return out
 
+    for path in SYSTEM:
+        if path.is_symlink():  # merged /usr: /lib -> usr/lib
+            cmd += ["--symlink", os.readlink(path), str(path)]
+        elif path.exists():
+            cmd += ["--ro-bind", str(path), str(path)]
+    cmd += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"]
     for path in sorted({venv, base, DATA, REPO / "convcourse"}, key=lambda p: len(p.parts)):
-        if any(h == path or h in path.parents for h in hidden):
+        if not any(path == s or s in path.parents for s in SYSTEM):
             cmd += parents(path) + ["--ro-bind", str(path), str(path)]
     cmd += ["--ro-bind", str(INKERNEL), HARNESS, "--ro-bind", str(cases_dir), HARNESS_CASES]
     cmd += parents(workdir) + ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
-            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-            "--die-with-parent", "--new-session", "--clearenv"]
+                               "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                               "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]
     env = {
         "PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
         "PYTHONPATH": HARNESS, "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-        "HARNESS_CASES": HARNESS_CASES, "HARNESS_RESULTS": str(workdir / "results"),
+        "HARNESS_CASES": HARNESS_CASES,
         "JUPYTER_RUNTIME_DIR": str(workdir / ".jupyter"), "IPYTHONDIR": str(workdir / ".ipython"),
         "MPLCONFIGDIR": str(workdir / ".matplotlib"), "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     }
     for key, value in env.items():
         cmd += ["--setenv", key, value]
-    cmd += ["prlimit", f"--data={limits.memory_bytes}", f"--as={4 * limits.memory_bytes}", f"--cpu={limits.cpu_seconds}",
-            f"--nproc={limits.processes}", f"--fsize={limits.file_bytes}", "--core=0", "--",
+    cmd += ["prlimit", f"--data={limits.memory_bytes}", f"--as={4 * limits.memory_bytes}",
+            f"--cpu={limits.cpu_seconds}", f"--nproc={limits.processes}", f"--fsize={limits.file_bytes}",
+            "--core=0", "--",
             "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
     return cmd + args
+
+
+def batch_base_uid() -> int:
+    """A uid range of this batch's own, so that concurrent batches do not share the
+    per-uid process limit: 64 slots from 61000 + 64 * (pid mod 512)."""
+    return BASE_UID + 64 * (os.getpid() % 512)
 
 
 @dataclass
@@ -102,14 +117,14 @@ class RunResult:
     notebook: Path | None
 
 
-def run_notebook(workdir: Path, cases_dir: Path, hide: list[Path], slot: int,
-                 limits: Limits = Limits()) -> RunResult:
+def run_notebook(workdir: Path, cases_dir: Path, slot: int, limits: Limits = Limits(),
+                 base_uid: int = BASE_UID) -> RunResult:
     """Execute workdir/in.ipynb into workdir/out.ipynb inside the sandbox."""
-    os.chown(workdir, BASE_UID + slot, BASE_UID + slot)
+    os.chown(workdir, base_uid + slot, base_uid + slot)
     args = [str(Path(sys.prefix) / "bin" / "python"), f"{HARNESS}/runner.py", "in.ipynb", "out.ipynb",
             "status.json", str(limits.cell_seconds), str(limits.notebook_seconds)]
     try:
-        proc = subprocess.run(command(workdir, cases_dir, hide, slot, limits, args),
+        proc = subprocess.run(command(workdir, cases_dir, slot, limits, args, base_uid),
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, timeout=limits.notebook_seconds + 60)
     except subprocess.TimeoutExpired:

@@ -32,7 +32,7 @@ def configure(c: Config, root: Path = REPO) -> Config:
     return c
 
 
-def sandboxed(c: Config, work_root: Path, cases_dir: Path, hide: list[Path]) -> Config:
+def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int) -> Config:
     """Swap nbgrader's in-kernel execution and scoring for the sandbox and the trusted
     verdicts (see grader/preprocessors.py); everything else stays nbgrader's."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -49,7 +49,7 @@ def sandboxed(c: Config, work_root: Path, cases_dir: Path, hide: list[Path]) -> 
                                            AssignLatePenalties, CheckCellMetadata]
     c.SandboxExecute.work_root = str(work_root)
     c.SandboxExecute.cases_dir = str(cases_dir)
-    c.SandboxExecute.hide = [str(p) for p in hide]
+    c.SandboxExecute.base_uid = base_uid
     return c
 
 

