@@ -130,10 +130,12 @@ def run_notebook(workdir: Path, cases_dir: Path, slot: int, limits: Limits = Lim
     except subprocess.TimeoutExpired:
         return RunResult("killed at the wall-time limit", None)
     out = workdir / "out.ipynb"
+    # The runner exits 0 only after writing its results with nothing else left running;
+    # any other exit (the notebook killed it, say) means nothing that came back is trusted.
+    if proc.returncode != 0 or not safe_file(out):
+        return RunResult(f"no notebook came back: the run was stopped (exit {proc.returncode})", None)
     status = read_small_json(workdir / "status.json", 4096) or {}
-    if not safe_file(out):
-        return RunResult(f"no notebook came back (exit {proc.returncode})", None)
-    return RunResult(str(status.get("status", f"runner exited {proc.returncode}"))[:100], out)
+    return RunResult(str(status.get("status", "unknown"))[:100], out)
 
 
 def safe_file(path: Path, max_bytes: int = 512 * 2**20) -> bool:

@@ -21,8 +21,11 @@ DYNAMIC_NAMES = {"getattr", "setattr", "delattr", "eval", "exec", "compile", "__
                  "globals", "vars", "__builtins__", "get_ipython", "harness"}
 SUSPECT_ATTRIBUTES = {"__dict__", "_core", "core", "display_pub", "publish_display_data", "__globals__",
                       "__code__", "__closure__"}
-BLOCKED_IMPORTS = ("importlib", "builtins", "ctypes", "IPython", "harness", "protocol", "signals",
-                   "grader", "numpy.core", "numpy._core")
+# the grader's machinery, and what would reach around it (processes, threads, sockets,
+# the kernel's own messaging): nothing a convolution exercise needs
+BLOCKED_IMPORTS = ("importlib", "builtins", "ctypes", "IPython", "ipykernel", "jupyter_client", "zmq",
+                   "comm", "harness", "protocol", "signals", "grader", "numpy.core", "numpy._core",
+                   "threading", "_thread", "multiprocessing", "subprocess", "socket", "signal")
 FORBIDDEN_FROM_NUMPY = {"convolve", "correlate", "polymul", "*"}
 
 
