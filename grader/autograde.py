@@ -322,6 +322,11 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
 
     result = BatchResult(out)
     pairs = stage(submitted_dir, out, out / ".release", result)
+    # Students exist before the workers start: two workers grading one student's two
+    # assignments would otherwise both insert the student (a UNIQUE constraint race).
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gb:
+        for student in sorted({s for s, _ in pairs}):
+            gb.update_or_create_student(student)
     base_uid = batch_base_uid()
     ctx = multiprocessing.get_context("fork")
     slots, lock = ctx.Value("i", 0), ctx.Lock()
