@@ -4,8 +4,12 @@ Modules, one job each:
   course       where things are: repository paths, assignment ids, notebook files
   settings     the nbgrader configuration every command uses
   release      regenerate notebooks/ from solutions/, check for leaks, build the bundle
-  autograde    grade a folder of submissions, write feedback and grades.csv
+  autograde    grade a folder of submissions in parallel, write feedback and grades.csv
+  sandbox      run one notebook in bubblewrap as an unprivileged uid, with limits
+  preprocessors  nbgrader preprocessors: sandboxed execution, trusted verdicts, test-cell integrity
+  static_check what a student's own code must not use (forbidden routines, the grader's machinery)
   redact       nbgrader preprocessor that keeps hidden tests out of feedback
+  inkernel     what runs inside the sandbox: the notebook runner and the harvesting harness
   submissions  build notebooks as a student would submit them (for demo and tests)
   mutants      known-wrong variants of every graded function
   demo         the teaching-assistant cycle on a built-in demo class

@@ -1,6 +1,8 @@
-"""Autograde a folder of submissions with nbgrader, in one process.
+"""Autograde a folder of submissions with nbgrader's pipeline: one start-up per batch,
+`--jobs` worker processes, every notebook in its own sandbox (grader/sandbox.py), scores
+decided outside the student's kernel (grader/preprocessors.py).
 
-    python -m grader autograde SUBMITTED_DIR --out OUT_DIR
+    python -m grader autograde SUBMITTED_DIR --out OUT_DIR [--jobs N]
 
 SUBMITTED_DIR is laid out as nbgrader's `submitted/`:
 `<student_id>/<assignment_id>/<notebook>.ipynb` (a `timestamp.txt` beside is honoured).
@@ -13,11 +15,13 @@ OUT_DIR receives:
     feedback/<student>/<assignment>/<notebook>.html   feedback, hidden tests removed
     grades.csv                        nbgrader's CSV export, one row per student and assignment
     problems.csv                      student_id, assignment, problem: what went wrong and why
+    .cases/, .sandbox/, .release/     the hidden inputs, the sandboxes' working folders, the
+                                      release the gradebook was built from (for inspection)
 
 A broken submission never stops the batch: a missing or unreadable notebook is replaced
 by the blank release notebook with a note at its top (so it scores 0 and its feedback
-says why); one whose grading fails is graded again as blank. Every such case is listed
-in problems.csv with its reason.
+says why); a kernel that dies or a notebook out of time keeps what ran before; one whose
+grading fails is graded again as blank. Every such case is listed in problems.csv.
 """
 from __future__ import annotations
 
