@@ -8,8 +8,10 @@ What it measures, in one run on the same synthetic class:
 * BASELINE: what a TA does with plain nbgrader: in a temporary course folder with a
   minimal nbgrader_config.py (source/ copied from solutions/, Execute.timeout = 60),
   `nbgrader generate_assignment <aid> --force` then `nbgrader autograde <aid> --force`
-  (all students of the assignment, sequentially), one assignment after the other. Only
-  the autograde calls are timed for the ratio; generate_assignment is reported apart.
+  (all students of the assignment, sequentially), then `nbgrader generate_feedback <aid>
+  --force`, one assignment after the other. Two ratios are printed: against the
+  autograde calls alone, and against autograde + feedback (the same work ours does);
+  generate_assignment is reported apart.
   Each nbgrader process pays its ~4 s start-up: that is part of the baseline by design.
 
 The class: N students x every assignment, nbgrader's layout
@@ -116,12 +118,12 @@ def run_ours(submitted: Path, out: Path, jobs: int, env: dict) -> tuple[float, s
     return secs, label
 
 
-def run_baseline(submitted: Path, course: Path, env: dict) -> tuple[float, float]:
-    """Plain nbgrader in a fresh course folder; return (generate seconds, autograde seconds)."""
+def run_baseline(submitted: Path, course: Path, env: dict) -> tuple[float, float, float]:
+    """Plain nbgrader in a fresh course folder; return (generate, autograde, feedback) seconds."""
     course.mkdir(parents=True)
     (course / "nbgrader_config.py").write_text(BASELINE_CONFIG)
     shutil.copytree(submitted, course / "submitted")
-    gen = auto = 0.0
+    gen = auto = feedback = 0.0
     for aid in assignment_ids():
         shutil.copytree(SOLUTIONS / aid, course / "source" / aid,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
@@ -129,8 +131,9 @@ def run_baseline(submitted: Path, course: Path, env: dict) -> tuple[float, float
               flush=True)
         gen += run(["nbgrader", "generate_assignment", aid, "--force"], course, env)[0]
         auto += run(["nbgrader", "autograde", aid, "--force"], course, env)[0]
+        feedback += run(["nbgrader", "generate_feedback", aid, "--force"], course, env)[0]
     run(["nbgrader", "export", "--to", "grades.csv"], course, env)
-    return gen, auto
+    return gen, auto, feedback
 
 
 def prepare(keep: str | None) -> Path:
@@ -166,16 +169,22 @@ def main(argv=None) -> int:
         ours_s, ours_label = run_ours(work / "submitted", work / "ours", args.jobs, env)
         rows = [(ours_label, ours_s, totals(work / "ours" / "grades.csv", who))]
         if not args.skip_baseline:
-            gen_s, base_s = run_baseline(work / "submitted", work / "baseline", env)
-            rows.append(("baseline (nbgrader)", base_s, totals(work / "baseline" / "grades.csv", who)))
+            gen_s, base_s, feedback_s = run_baseline(work / "submitted", work / "baseline", env)
+            base_totals = totals(work / "baseline" / "grades.csv", who)
+            rows.append(("baseline (nbgrader)", base_s, base_totals))
 
         print(f"\n{'':24}{'notebooks':>10}{'wall s':>10}{'nb/min':>10}")
         for label, secs, _ in rows:
             print(f"{label:24}{n_notebooks:>10}{secs:>10.1f}{n_notebooks / secs * 60:>10.1f}")
         if len(rows) == 2:
-            print(f"(baseline generate_assignment, not in its time: {gen_s:.1f} s)")
+            full_s = base_s + feedback_s
+            print(f"{'baseline + feedback':24}{n_notebooks:>10}{full_s:>10.1f}{n_notebooks / full_s * 60:>10.1f}")
+            print(f"(baseline generate_assignment, not in its time: {gen_s:.1f} s; ours includes "
+                  "preparing the assignments, feedback and export)")
             how = "" if "no --jobs" in ours_label else f" (--jobs {args.jobs})"
-            print(f"speed-up: {base_s / ours_s:.1f}x on {os.cpu_count()} cores{how}")
+            print(f"speed-up vs nbgrader autograde:             {base_s / ours_s:.2f}x on {os.cpu_count()} "
+                  f"cores{how}")
+            print(f"speed-up vs nbgrader autograde + feedback:  {full_s / ours_s:.2f}x (the same work as ours)")
 
         print(f"\nscore totals{'':8}" + "".join(f"{label.split(' ')[0]:>18}" for label, _, _ in rows))
         for c in CATEGORIES:

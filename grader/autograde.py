@@ -276,10 +276,13 @@ def _grade_one(student: str, aid: str) -> list[str]:
     timeouts = _timeouts(out / "autograded" / student / aid)
     if timeouts:
         problems.append(f"{timeouts} cell(s) stopped at the time limit")
-    fb = api.generate_feedback(aid, student, force=True)
-    if not fb["success"]:
-        problems.append(f"no feedback written ({_last_line(fb.get('error'))})")
     return problems
+
+
+def _feedback(aid: str) -> None:
+    """Feedback HTML for every student of one assignment (in a worker): one converter,
+    one template, for the whole class."""
+    _WORKER["api"].generate_feedback(aid, None, force=True)
 
 
 def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limits | None = None,
@@ -345,6 +348,12 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
                 problems = [f"not graded: {type(exc).__name__}: {str(exc)[:160]}"]
             result.problems += [(student, aid, p) for p in problems]
             log(f"graded {student} / {aid}")
+        for future in [pool.submit(_feedback, aid) for aid in sorted({a for _, a in pairs})]:
+            future.exception()  # a missing feedback file is reported below, per student
+    for student, aid in pairs:
+        for name in notebook_names(aid):
+            if not (out / "feedback" / student / aid / f"{name}.html").exists():
+                result.problems.append((student, aid, f"no feedback written for {name}.ipynb"))
 
     with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gb:
         for student, aid in pairs:
