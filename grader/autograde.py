@@ -348,8 +348,11 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
                 problems = [f"not graded: {type(exc).__name__}: {str(exc)[:160]}"]
             result.problems += [(student, aid, p) for p in problems]
             log(f"graded {student} / {aid}")
-        for future in [pool.submit(_feedback, aid) for aid in sorted({a for _, a in pairs})]:
-            future.exception()  # a missing feedback file is reported below, per student
+        try:
+            for future in [pool.submit(_feedback, aid) for aid in sorted({a for _, a in pairs})]:
+                future.exception()  # a missing feedback file is reported below, per student
+        except RuntimeError:  # a broken pool (a worker died): reported below, per student
+            pass
     for student, aid in pairs:
         for name in notebook_names(aid):
             if not (out / "feedback" / student / aid / f"{name}.html").exists():
