@@ -31,6 +31,8 @@ import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,8 +44,8 @@ from .course import SOLUTIONS, assignment_ids, notebook_names
 from .sandbox import Limits, SandboxUnavailable, batch_base_uid, check_available
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
-OUTPUTS = ["submitted", "autograded", "feedback", ".release", ".cases", ".sandbox", "gradebook.db",
-           "grades.csv", "problems.csv"]
+OUTPUTS = ["submitted", "autograded", "feedback", ".release", ".cases", ".sandbox", ".matplotlib",
+           "gradebook.db", "grades.csv", "problems.csv"]
 
 
 class GraderConfigError(RuntimeError):
@@ -326,6 +328,9 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         if not res["success"]:
             raise GraderConfigError(f"nbgrader could not prepare {aid}: {_failure_reason(res)}")
     write_cases(out / ".cases")
+    # matplotlib's font cache, built once here instead of in every sandbox
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=False,
+                   env=dict(os.environ, MPLCONFIGDIR=str(out / ".matplotlib")), capture_output=True)
 
     result = BatchResult(out)
     pairs = stage(submitted_dir, out, out / ".release", result)

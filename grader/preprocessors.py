@@ -18,6 +18,7 @@ error). We keep that pipeline and its gradebook, and change three steps:
 from __future__ import annotations
 
 import copy
+import os
 import re
 import shutil
 from pathlib import Path
@@ -78,6 +79,8 @@ class SandboxExecute(NbGraderPreprocessor):
 
     work_root = Unicode(help="folder for the sandboxes' working folders").tag(config=True)
     cases_dir = Unicode(help="folder holding the hidden cases' inputs").tag(config=True)
+    mpl_cache = Unicode("", help="matplotlib font cache built once per batch (saves ~0.5 s a notebook)"
+                        ).tag(config=True)
     base_uid = Int(sandbox.BASE_UID, help="first uid of this batch's sandboxes").tag(config=True)
     slot = Int(0, help="which sandbox uid this process uses (one per parallel worker)").tag(config=True)
     cell_seconds = Int(sandbox.Limits.cell_seconds, help="time limit of one cell").tag(config=True)
@@ -103,6 +106,11 @@ class SandboxExecute(NbGraderPreprocessor):
                 if calls:
                     cell.source = "\n".join([kept, BEGIN, "import harness", *calls, END])
         nbformat.write(run, workdir / "in.ipynb")
+        if self.mpl_cache:  # a writable copy, or matplotlib ignores it and builds its own
+            uid = self.base_uid + self.slot
+            shutil.copytree(self.mpl_cache, workdir / ".matplotlib")
+            for path in [workdir / ".matplotlib", *(workdir / ".matplotlib").iterdir()]:
+                os.chown(path, uid, uid)
         result = sandbox.run_notebook(workdir, Path(self.cases_dir), self.slot, self.limits, self.base_uid)
         # the run's status, where the sandbox cannot write: beside its working folder
         (workdir.parent / f"{info['notebook']}.status").write_text(result.status)

@@ -49,6 +49,8 @@ def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int) -> Con
                                            AssignLatePenalties, CheckCellMetadata]
     c.SandboxExecute.work_root = str(work_root)
     c.SandboxExecute.cases_dir = str(cases_dir)
+    if (work_root.parent / ".matplotlib").is_dir():
+        c.SandboxExecute.mpl_cache = str(work_root.parent / ".matplotlib")
     c.SandboxExecute.base_uid = base_uid
     return c
 
