@@ -5,9 +5,10 @@ and library folders, the Python environment, the student-side package and data (
 read-only), the in-kernel harness and the hidden cases' inputs (read-only), its own
 working folder (read-write) and a private /tmp. The repository (solutions, grader,
 tests), the submissions, the grader's output, /root, /home and everything else do not
-exist there; there is no network, no other process, no inherited environment variable. Limits: CPU time,
-address space (memory), processes (per-slot uid, so the limit is real), file size, and
-wall time (the runner stops at the notebook limit; a hard kill follows).
+exist there; there is no network, no other process, no inherited environment variable.
+Limits: memory (data segment; address space at 4x as a backstop), CPU time, processes
+(per-slot uid, so the limit is real), file size, and wall time (the runner stops at the
+notebook limit; a hard kill follows).
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ HARNESS, HARNESS_CASES = "/tmp/.harness", "/tmp/.harness-cases"
 
 @dataclass(frozen=True)
 class Limits:
-    memory_bytes: int = 2 * 2**30       # per process (address space beyond the shared libraries)
+    memory_bytes: int = 2 * 2**30       # per process: RLIMIT_DATA (heap and anonymous maps)
     cpu_seconds: int = 600
     cell_seconds: int = 60
     notebook_seconds: int = 300
