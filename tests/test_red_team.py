@@ -109,11 +109,13 @@ _targets = [@REPO@ + "/solutions/00_welcome/00_welcome.ipynb",
             os.getcwd() + "/../../../@VICTIM@/00_welcome/00_welcome/in.ipynb",
             "/proc/1/root" + @REPO@ + "/solutions/00_welcome/00_welcome.ipynb"]
 _targets += [@REPO@ + f"/grader/hidden/{_n}.py" for _n in ("reference", "a00_welcome", "core", "__init__")]
-_targets += glob.glob("/tmp/**/*.py", recursive=True) + glob.glob("/tmp/**/*.ipynb", recursive=True)
+# (the student-side package and the harness are visible on purpose, wherever the repository is)
+_targets += [_p for _p in glob.glob("/tmp/**/*.py", recursive=True) + glob.glob("/tmp/**/*.ipynb", recursive=True)
+             if "/convcourse/" not in _p and "/.harness/" not in _p]
 for _t in _targets:
     try:
         with open(_t) as _fh:
-            print("READ-OK", _t, _fh.read())
+            print("READ-OK", _t, _fh.read()[:300])
     except OSError as _e:
         print("READ-DENIED", _t, type(_e).__name__)
 for _d in (os.path.dirname(@REPO@), "/tmp"):
@@ -844,6 +846,9 @@ def test_solutions_and_other_students_cannot_be_read(graded):
     assert score(graded, "read-solutions") == 0
     ran = outputs(graded, "read-solutions")
     assert "READ-DENIED" in ran and "NO-REFERENCE" in ran
+    read = [line for line in ran.splitlines() if line.startswith("READ-OK")]
+    assert not [line for line in read if any(part in line for part in (
+        "/solutions/", "/grader/", "/.release/", "/submitted/", "/autograded/", "/.sandbox/", VICTIM))], read
     for line in SOLUTION_LINES + [VICTIM_MARK]:
         assert line not in ran, line
         assert line not in feedback(graded, "read-solutions"), line
