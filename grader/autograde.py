@@ -225,7 +225,7 @@ def _config(out: Path, base_uid: int = 0, slot: int | None = None, limits: Limit
                            submitted_directory="submitted", autograded_directory="autograded",
                            feedback_directory="feedback", db_url=f"sqlite:///{out / 'gradebook.db'}")
     if slot is not None:
-        sandboxed(config, out / ".sandbox", out / ".cases", base_uid)
+        sandboxed(config, out / ".sandbox", out / ".cases", base_uid, out / ".matplotlib")
         config.SandboxExecute.slot = slot
         limits = limits or Limits()
         config.SandboxExecute.cell_seconds = limits.cell_seconds

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -32,16 +31,10 @@ from traitlets import Int, Unicode
 from . import sandbox
 from .hidden import REGISTRY, verdicts_from_outcomes
 from .hidden.wire import MIME, outcomes_from_payload, result_payloads
-from .redact import BEGIN, END, split_hidden
+from .redact import BEGIN, END, checked_names, split_hidden
 from .static_check import student_code_findings
 
-CHECK_CALL = re.compile(r'check\("(\w+)",\s*\1\)')
 META_KEY = "conv_course"
-
-
-def checked_names(source: str) -> list[str]:
-    """Graded functions a test cell's hidden block checks."""
-    return CHECK_CALL.findall("\n".join(split_hidden(source)[1]))
 
 
 def _normal(source: str) -> str:

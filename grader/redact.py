@@ -16,6 +16,14 @@ BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+CHECK_CALL = re.compile(r'check\("(\w+)",\s*\1\)')
+
+
+def checked_names(source: str) -> list[str]:
+    """Graded functions a test cell's hidden block checks, in order."""
+    return CHECK_CALL.findall("\n".join(split_hidden(source)[1]))
+
+
 def split_hidden(source: str) -> tuple[str, list[str]]:
     """(source without hidden regions, the hidden lines)."""
     kept, hidden, inside = [], [], False

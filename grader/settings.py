@@ -32,7 +32,8 @@ def configure(c: Config, root: Path = REPO) -> Config:
     return c
 
 
-def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int) -> Config:
+def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int,
+              mpl_cache: Path | None = None) -> Config:
     """Swap nbgrader's in-kernel execution and scoring for the sandbox and the trusted
     verdicts (see grader/preprocessors.py); everything else stays nbgrader's."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -49,8 +50,8 @@ def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int) -> Con
                                            AssignLatePenalties, CheckCellMetadata]
     c.SandboxExecute.work_root = str(work_root)
     c.SandboxExecute.cases_dir = str(cases_dir)
-    if (work_root.parent / ".matplotlib").is_dir():
-        c.SandboxExecute.mpl_cache = str(work_root.parent / ".matplotlib")
+    if mpl_cache is not None:
+        c.SandboxExecute.mpl_cache = str(mpl_cache)
     c.SandboxExecute.base_uid = base_uid
     return c
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 
 from .course import NOTEBOOKS, SOLUTIONS, notebook_names
+from .redact import checked_names
 
 
 def _strip_markers(source: str) -> str:
@@ -84,22 +85,18 @@ def solution_functions(assignment_id: str) -> dict:
 
 def checked_functions(assignment_id: str) -> list[str]:
     """The names that an assignment's hidden test blocks check, in notebook order."""
-    import re
-
     names = []
     for name in notebook_names(assignment_id):
         nb = nbformat.read(SOLUTIONS / assignment_id / f"{name}.ipynb", as_version=4)
         for cell in nb.cells:
             if cell.metadata.get("nbgrader", {}).get("grade"):
-                names += re.findall(r'check\("(\w+)",\s*\1\)', cell.source)
+                names += checked_names(cell.source)
     return names
 
 
 def points(assignment_id: str) -> dict[str, float]:
     """Points of each test cell, keyed by the graded function its hidden block checks
     (and "total")."""
-    import re
-
     out: dict[str, float] = {"total": 0.0}
     for name in notebook_names(assignment_id):
         nb = nbformat.read(SOLUTIONS / assignment_id / f"{name}.ipynb", as_version=4)
@@ -107,6 +104,6 @@ def points(assignment_id: str) -> dict[str, float]:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("grade"):
                 out["total"] += float(meta.get("points", 0))
-                for function in re.findall(r'check\("(\w+)",', cell.source):
+                for function in checked_names(cell.source):
                     out[function] = out.get(function, 0.0) + float(meta.get("points", 0))
     return out

@@ -467,9 +467,9 @@ def correlate1d(x, k):
         raise ValueError("bad input")
     return _c(x, k, mode="valid")
 '''
-# ... and spelled so that it does not (a default argument binds np.convolve before the
-# harness's tripwires are set; a name bound by anything but `def` is never inspected,
-# and the tripwires are the harness's own, which the notebook can switch off)
+# ... and spelled to slip past a narrower check (a default argument binds np.convolve
+# before the harness's tripwires are set; a name bound by anything but `def`; tripwires
+# switched off through the harness): the check of all student-written code sees these too
 CONV_DEFAULT_ARG = '''
 def conv1d(x, k, mode="full", _conv=np.convolve):
     x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
