@@ -299,8 +299,10 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
 
     from .course import tools_on_path
     from .hidden.wire import write_cases
+    from .startup import alembic_head_in_process
 
     tools_on_path()
+    alembic_head_in_process()
     submitted_dir, out = Path(submitted_dir).resolve(), Path(out).resolve()
     if not submitted_dir.is_dir():
         raise GraderConfigError(f"{submitted_dir} is not a folder of submissions")

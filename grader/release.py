@@ -84,8 +84,10 @@ def generate(dest: Path = NOTEBOOKS) -> list[Path]:
 
     from .course import tools_on_path
     from .settings import course_config
+    from .startup import alembic_head_in_process
 
     tools_on_path()
+    alembic_head_in_process()
     dest = Path(dest).resolve()
     with tempfile.TemporaryDirectory(prefix="release-db-") as tmp:
         config = course_config(

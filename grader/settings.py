@@ -13,6 +13,7 @@ def configure(c: Config, root: Path = REPO) -> Config:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
+    from .feedback_html import FeedbackHTMLExporter
     from .redact import RedactHiddenTests
 
     c.CourseDirectory.root = str(root)
@@ -27,6 +28,7 @@ def configure(c: Config, root: Path = REPO) -> Config:
     c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
     # A test cell's traceback and source must not show hidden tests in feedback.
     c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.exporter_class = FeedbackHTMLExporter
     # A student who deletes a test cell still gets it back, and graded, not "needs manual grade".
     c.OverwriteCells.add_missing_cells = True
     return c
