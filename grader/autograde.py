@@ -299,10 +299,11 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
 
     from .course import tools_on_path
     from .hidden.wire import write_cases
-    from .startup import alembic_head_in_process
+    from .startup import alembic_head_in_process, check_nbgrader_schema_once
 
     tools_on_path()
     alembic_head_in_process()
+    check_nbgrader_schema_once()
     submitted_dir, out = Path(submitted_dir).resolve(), Path(out).resolve()
     if not submitted_dir.is_dir():
         raise GraderConfigError(f"{submitted_dir} is not a folder of submissions")
@@ -356,7 +357,8 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
             result.problems += [(student, aid, p) for p in problems]
             log(f"graded {student} / {aid}")
         try:
-            for future in [pool.submit(_feedback, aid) for aid in sorted({a for _, a in pairs})]:
+            # later notebooks are longer: start them first, so that no worker is left with one at the end
+            for future in [pool.submit(_feedback, aid) for aid in sorted({a for _, a in pairs}, reverse=True)]:
                 future.exception()  # a missing feedback file is reported below, per student
         except RuntimeError:  # a broken pool (a worker died): reported below, per student
             pass

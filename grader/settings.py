@@ -47,9 +47,11 @@ def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int,
 
     c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                           RecordTestCells, OverwriteCells, CheckCellMetadata]
+    # nbgrader checks the cells' metadata again at the end; here only outputs change after
+    # the sanitize step's check (SandboxExecute restores sources and metadata), so once is enough
     c.Autograde.autograde_preprocessors = [SandboxExecute, TrustedVerdicts, IgnorePattern,
                                            ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-                                           AssignLatePenalties, CheckCellMetadata]
+                                           AssignLatePenalties]
     c.SandboxExecute.work_root = str(work_root)
     c.SandboxExecute.cases_dir = str(cases_dir)
     if mpl_cache is not None:

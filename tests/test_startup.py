@@ -35,3 +35,23 @@ except nbformat.ValidationError:
     proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "invalid notebook refused"
+
+
+def test_nbgrader_schema_checked_once_still_rejects_bad_metadata():
+    import nbformat
+    import pytest
+    from jsonschema import ValidationError
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    from grader.startup import check_nbgrader_schema_once
+
+    good = nbformat.v4.new_code_cell("1", metadata={"nbgrader": {
+        "grade": True, "grade_id": "t", "points": 1, "solution": False, "locked": True, "schema_version": 3}})
+    bad = nbformat.v4.new_code_cell("1", metadata={"nbgrader": {
+        "grade": True, "grade_id": "t", "points": "many", "solution": False, "locked": True,
+        "schema_version": 3}})
+    check_nbgrader_schema_once()
+    for _ in range(2):  # the second time uses the cached validator
+        MetadataValidator().validate_cell(good)
+        with pytest.raises(ValidationError, match="many"):
+            MetadataValidator().validate_cell(bad)
