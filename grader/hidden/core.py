@@ -51,6 +51,8 @@ class Spec:
     # most calls allowed to the callable arguments of a case (catches a Python loop
     # over an integration grid), or None
     max_calls: Callable[[Case], int] | None = None
+    # the kind of scalar the function must return ("int" or "bool"), or None for arrays
+    returns: str | None = None
 
     def cases(self) -> list[Case]:
         return self.make_cases(np.random.default_rng(self.seed))
@@ -154,6 +156,13 @@ def _as_float_array(value: Any) -> np.ndarray | None:
     return None
 
 
+SCALAR_TYPES = {
+    "int": {"int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"},
+    "bool": {"bool", "bool_"},
+}
+SCALAR_WORDS = {"int": "an int (use // for floor division)", "bool": "True or False"}
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of dtype {value.dtype}"
@@ -212,6 +221,8 @@ def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
     got = outcome.value
     if got is None:
         return f"returned {outcome.type_name or 'something'}{where}; expected a numpy array of numbers"
+    if spec.returns is not None and outcome.type_name.split(" ", 1)[-1] not in SCALAR_TYPES[spec.returns]:
+        return f"returned {outcome.type_name}{where}; expected {SCALAR_WORDS[spec.returns]}"
     expected = np.asarray(spec.reference(*copy.deepcopy(case.args), **case.kwargs), dtype=np.float64)
     if got.shape != expected.shape:
         return f"output shape {got.shape}, expected {expected.shape}{where}"

@@ -27,6 +27,8 @@ def _encode(value, arrays: dict) -> object:
         return {"array": key}
     if hasattr(value, "to_wire"):
         return value.to_wire()
+    if isinstance(value, tuple):  # a (h, w) pair stays a tuple on the other side
+        return {"tuple": [_encode(v, arrays) for v in value]}
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     if isinstance(value, np.generic):
@@ -44,8 +46,6 @@ def write_cases(folder: Path) -> None:
                  for case in spec.cases()]
         (folder / f"{name}.json").write_text(json.dumps({"name": name, "cases": cases}))
         np.savez(folder / f"{name}.npz", **arrays)
-
-
 
 
 def result_payloads(outputs: list) -> dict[str, list]:

@@ -83,6 +83,8 @@ def _decode(value, arrays):
         return arrays[value["array"]].copy()
     if isinstance(value, dict) and "signal" in value:
         return Signal(value["signal"], value["params"])
+    if isinstance(value, dict) and "tuple" in value:
+        return tuple(_decode(v, arrays) for v in value["tuple"])
     return value
 
 
