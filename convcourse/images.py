@@ -14,7 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-__all__ = ["display_range", "draw_grid", "show_sliding_window", "show_filtered", "show_kernels"]
+__all__ = ["display_range", "draw_grid", "show_sliding_window", "show_filtered", "show_kernels",
+           "show_positions"]
 
 
 def display_range(values, percentile: float = 99.0, symmetric: bool = True) -> tuple[float, float]:
@@ -265,3 +266,48 @@ def show_kernels(kernels, titles, *, annotate: bool = True, fmt: str = "{:.3f}",
         fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     fig.tight_layout()
     return fig
+
+
+def show_positions(ax, n: int, f: int, stride: int, padding: int, *, title: str | None = None):
+    """Where a window visits an n x n input zero-padded by `padding` on each side.
+
+    ax : a matplotlib Axes.
+    n, f, stride, padding : input side, window side, stride and padding (per side).
+
+    The padded (n + 2p) x (n + 2p) grid is drawn with the padding in grey and the
+    input in white. Each cell is labelled with the number of window positions that
+    cover it; each window's top-left corner is marked with a dot and the first and last
+    windows of the first row are outlined. Input cells no window covers (a stride that
+    does not fit) are hatched red. Positions are computed here from the arguments
+    (r = 0, s, 2s, ... while r + f <= n + 2p): this draws, it does not convolve.
+    """
+    side = n + 2 * padding
+    starts = list(range(0, side - f + 1, stride))
+    cover = np.zeros((side, side))
+    for r in starts:
+        for c in starts:
+            cover[r:r + f, c:c + f] += 1
+    inside = np.zeros((side, side), dtype=bool)
+    inside[padding:padding + n, padding:padding + n] = True
+    shade = np.where(inside, 0.0, 0.35)
+    ax.imshow(shade, cmap="Greys", vmin=0, vmax=1)
+    for r in range(side):
+        for c in range(side):
+            if inside[r, c] and cover[r, c] == 0:
+                ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor="none", edgecolor="tab:red",
+                                       hatch="///", linewidth=0))
+            elif cover[r, c]:
+                ax.text(c, r, str(int(cover[r, c])), ha="center", va="center", fontsize=7, color="0.35")
+    for r in starts:
+        for c in starts:
+            ax.plot(c - 0.25, r - 0.25, "o", color="tab:blue", markersize=4)
+    for c, colour in [(starts[0], "tab:blue"), (starts[-1], "tab:orange")]:
+        ax.add_patch(Rectangle((c - 0.5, -0.5), f, f, fill=False, edgecolor=colour, linewidth=2.5))
+    ax.set_xticks(np.arange(side))
+    ax.set_yticks(np.arange(side))
+    ax.hlines(np.arange(1, side) - 0.5, -0.5, side - 0.5, color="0.75", linewidth=0.6)
+    ax.vlines(np.arange(1, side) - 0.5, -0.5, side - 0.5, color="0.75", linewidth=0.6)
+    ax.tick_params(length=0, labelsize=7)
+    ax.set_title(title or f"n={n}, f={f}, stride {stride}, padding {padding}: "
+                          f"{len(starts)} x {len(starts)} positions", fontsize=9)
+    return starts

@@ -192,5 +192,182 @@ mutant(A02, "gaussian_kernel", "not centred", _GAUSS.format(**{**_G, "centre": "
 mutant(A02, "gaussian_kernel", "accepts an even size", _GAUSS.format(**_G).replace(" or size % 2 == 0", ""))
 
 
+A03 = "03_channels_and_filters"
+_MULTI = """
+def conv2d_multichannel(x, w, b=None):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    if x.ndim != 3 or w.ndim != 4 or w.shape[1] != x.shape[0]:
+        raise ValueError("bad shapes")
+    C_out, C_in, KH, KW = w.shape
+    if KH > x.shape[1] or KW > x.shape[2]:
+        raise ValueError("kernel too large")
+    if b is not None and np.shape(b) != (C_out,):
+        raise ValueError("bad bias")
+    out = np.zeros((C_out, x.shape[1] - KH + 1{short}, x.shape[2] - KW + 1))
+    for o in range(C_out):
+        for c in range({channels}):
+            for i in range(out.shape[1]):
+                for j in range(out.shape[2]):
+                    out[o, i, j] {op} np.sum(x[c, i:i + KH, j:j + KW] * w[o, c]{kernel})
+        {bias}
+    return out
+"""
+_M3 = dict(short="", channels="C_in", op="+=", kernel="", bias="out[o] += 0 if b is None else b[o]")
+mutant(A03, "conv2d_multichannel", "flipped kernels (true convolution)", _MULTI.format(**{**_M3, "kernel": "[::-1, ::-1]"}))
+mutant(A03, "conv2d_multichannel", "= instead of += over input channels", _MULTI.format(**{**_M3, "op": "="}))
+mutant(A03, "conv2d_multichannel", "bias forgotten", _MULTI.format(**{**_M3, "bias": "pass"}))
+mutant(A03, "conv2d_multichannel", "only the first input channel", _MULTI.format(**{**_M3, "channels": "1"}))
+mutant(A03, "conv2d_multichannel", "swapped axes: kernel transposed", _MULTI.format(**{**_M3, "kernel": ".T"}))
+mutant(A03, "conv2d_multichannel", "off-by-one: one row too few", _MULTI.format(**{**_M3, "short": " - 1"}))
+mutant(A03, "relu", "absolute value", """
+def relu(x):
+    return np.abs(np.asarray(x, dtype=float))
+""")
+mutant(A03, "relu", "changes its input in place", """
+def relu(x):
+    x[x < 0] = 0
+    return x
+""")
+mutant(A03, "relu", "keeps the negative part", """
+def relu(x):
+    return np.minimum(np.asarray(x, dtype=float), 0)
+""")
+
+A04 = "04_stride_and_padding"
+_PAD = """
+def zero_pad(x, pad):
+    x = np.asarray(x, dtype=float)
+    if x.ndim < 2:
+        raise ValueError("need 2 axes")
+    ph, pw = (pad, pad) if np.ndim(pad) == 0 else {pair}
+    if ph < 0 or pw < 0:
+        raise ValueError("negative padding")
+    return np.pad(x, [(0, 0)] * (x.ndim - 2) + [{rows}, {cols}])
+"""
+_P4 = dict(pair="pad", rows="(ph, ph)", cols="(pw, pw)")
+mutant(A04, "zero_pad", "all the padding at the bottom and right", _PAD.format(**{**_P4, "rows": "(0, 2 * ph)", "cols": "(0, 2 * pw)"}))
+mutant(A04, "zero_pad", "swapped axes: (pw, ph)", _PAD.format(**{**_P4, "pair": "pad[::-1]"}))
+mutant(A04, "zero_pad", "padding counted once (p in total, not per side)", _PAD.format(**{**_P4, "rows": "(ph // 2, ph - ph // 2)", "cols": "(pw // 2, pw - pw // 2)"}))
+_SIZE = """
+def conv_output_size(n, f, stride=1, padding=0):
+    if stride < 1 or padding < 0 or f > n + 2 * padding:
+        raise ValueError("bad arguments")
+    return {formula}
+"""
+mutant(A04, "conv_output_size", "off-by-one: - 1 (the lecture notes' erratum)", _SIZE.format(formula="(n - f + 2 * padding) // stride - 1"))
+mutant(A04, "conv_output_size", "padding on one side only", _SIZE.format(formula="(n + padding - f) // stride + 1"))
+mutant(A04, "conv_output_size", "ignored stride", _SIZE.format(formula="n + 2 * padding - f + 1"))
+mutant(A04, "conv_output_size", "true division: returns a float", _SIZE.format(formula="(n + 2 * padding - f) / stride + 1"))
+mutant(A04, "conv_output_size", "rounds up", _SIZE.format(formula="-(-(n + 2 * padding - f) // stride) + 1"))
+mutant(A04, "stride_fits", "ignores the padding", """
+def stride_fits(n, f, stride=1, padding=0):
+    if stride < 1 or padding < 0:
+        raise ValueError("bad arguments")
+    return (n - f) % stride == 0 and f <= n
+""")
+mutant(A04, "stride_fits", "a filter larger than the input fits", """
+def stride_fits(n, f, stride=1, padding=0):
+    if stride < 1 or padding < 0:
+        raise ValueError("bad arguments")
+    return (n + 2 * padding - f) % stride == 0
+""")
+mutant(A04, "same_padding", "accepts an even size", """
+def same_padding(f):
+    if f < 1:
+        raise ValueError("f must be positive")
+    return (f - 1) // 2
+""")
+mutant(A04, "same_padding", "total padding, not per side", """
+def same_padding(f):
+    if f < 1 or f % 2 == 0:
+        raise ValueError("f must be odd")
+    return f - 1
+""")
+_CONV = """
+def conv2d(x, w, b=None, stride=1, padding=0):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    if x.ndim != 4 or w.ndim != 4 or w.shape[1] != x.shape[1]:
+        raise ValueError("bad shapes")
+    if b is not None and np.shape(b) != (w.shape[0],):
+        raise ValueError("bad bias")
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else {stride}
+    ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding
+    if sh < 1 or sw < 1 or ph < 0 or pw < 0:
+        raise ValueError("bad stride or padding")
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    if KH > H + 2 * ph or KW > W + 2 * pw:
+        raise ValueError("kernel too large")
+    xp = np.pad(x, [(0, 0), (0, 0), {pad_rows}, (pw, pw)])
+    OH, OW = (H + 2 * ph - KH) // sh + 1{short}, (W + 2 * pw - KW) // sw + 1
+    out = np.zeros((N, F, OH, OW))
+    for n in range({batch}):
+        for f in range(F):
+            for c in range(C):
+                for i in range(OH):
+                    for j in range(OW):
+                        out[n, f, i, j] {op} np.sum(xp[n, c, i * {sh}:i * {sh} + KH, j * sw:j * sw + KW] * w[f, c])
+            {bias}
+    return out
+"""
+_C4 = dict(stride="stride", pad_rows="(ph, ph)", short="", batch="N", op="+=", sh="sh",
+           bias="out[n, f] += 0 if b is None else b[f]")
+mutant(A04, "conv2d", "ignored stride (always 1 along the rows)", _CONV.format(**{**_C4, "sh": "1"}))
+mutant(A04, "conv2d", "swapped axes: stride pair read as (sw, sh)", _CONV.format(**{**_C4, "stride": "stride[::-1]"}))
+mutant(A04, "conv2d", "padding at the bottom only", _CONV.format(**{**_C4, "pad_rows": "(0, 2 * ph)"}))
+mutant(A04, "conv2d", "= instead of += over input channels", _CONV.format(**{**_C4, "op": "="}))
+mutant(A04, "conv2d", "bias forgotten", _CONV.format(**{**_C4, "bias": "pass"}))
+mutant(A04, "conv2d", "off-by-one: one row too few", _CONV.format(**{**_C4, "short": " - 1"}))
+mutant(A04, "conv2d", "only the first image of the batch", _CONV.format(**{**_C4, "batch": "1"}))
+
+A05 = "05_pooling"
+_POOL = """
+def {name}(x, size=2, stride=None):
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 4:
+        raise ValueError("x must be 4-D")
+    kh, kw = (size, size) if np.ndim(size) == 0 else {size}
+    sh, sw = {default} if stride is None else ((stride, stride) if np.ndim(stride) == 0 else stride)
+    if min(kh, kw, sh, sw) < 1 or kh > x.shape[2] or kw > x.shape[3]:
+        raise ValueError("bad window")
+    OH, OW = (x.shape[2] - kh) // sh + 1{short}, (x.shape[3] - kw) // sw + 1
+    out = np.zeros(x.shape[:2] + (OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            window = x[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+            out[:, :, i, j] = {reduce}
+    return out
+"""
+_MAX = dict(name="max_pool2d", size="size", default="(kh, kw)", short="", reduce="window.max(axis=(2, 3))")
+mutant(A05, "max_pool2d", "default stride 1 instead of the window size", _POOL.format(**{**_MAX, "default": "(1, 1)"}))
+mutant(A05, "max_pool2d", "the mean instead of the max", _POOL.format(**{**_MAX, "reduce": "window.mean(axis=(2, 3))"}))
+mutant(A05, "max_pool2d", "off-by-one: one row too few", _POOL.format(**{**_MAX, "short": " - 1"}))
+mutant(A05, "max_pool2d", "swapped axes: size pair read as (kw, kh)", _POOL.format(**{**_MAX, "size": "size[::-1]"}))
+_AVG = {**_MAX, "name": "avg_pool2d", "reduce": "window.mean(axis=(2, 3))"}
+mutant(A05, "avg_pool2d", "the sum instead of the mean", _POOL.format(**{**_AVG, "reduce": "window.sum(axis=(2, 3))"}))
+mutant(A05, "avg_pool2d", "default stride 1 instead of the window size", _POOL.format(**{**_AVG, "default": "(1, 1)"}))
+mutant(A05, "avg_pool2d", "divides by kh * kh (a square window assumed)", _POOL.format(**{**_AVG, "reduce": "window.sum(axis=(2, 3)) / (kh * kh)"}))
+mutant(A05, "global_avg_pool", "keeps the 1x1 spatial axes", """
+def global_avg_pool(x):
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 4:
+        raise ValueError("x must be 4-D")
+    return x.mean(axis=(2, 3), keepdims=True)
+""")
+mutant(A05, "global_avg_pool", "swapped axes: averages over the batch and channels", """
+def global_avg_pool(x):
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 4:
+        raise ValueError("x must be 4-D")
+    return x.mean(axis=(0, 1))
+""")
+mutant(A05, "global_avg_pool", "the sum instead of the mean", """
+def global_avg_pool(x):
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 4:
+        raise ValueError("x must be 4-D")
+    return x.sum(axis=(2, 3))
+""")
+
 def for_function(function: str) -> list[Mutant]:
     return [m for m in MUTANTS if m.function == function]

@@ -1,9 +1,13 @@
 """The hidden cases' expected values come from grader/hidden/reference.py; check those
-references against independent oracles (np.convolve, scipy.signal, closed forms) on
-random inputs of many shapes, so the grader itself is right."""
+references against independent oracles (np.convolve, scipy.signal, PyTorch, closed
+forms) on random inputs of many shapes, so the grader itself is right."""
+import math
+
 import numpy as np
 import pytest
 import scipy.signal
+import torch
+import torch.nn.functional as F
 
 from grader.hidden import REGISTRY
 from grader.hidden import reference as ref
@@ -101,6 +105,34 @@ def _oracle(name, args, kwargs):
         return scipy.signal.correlate2d(*args, mode="valid")
     if name == "convolve2d":
         return scipy.signal.convolve2d(*args, mode="valid")
+    if name in ("conv2d", "max_pool2d", "avg_pool2d"):
+        return _torch(name, args, kwargs)
+    if name == "conv2d_multichannel":
+        x, w, *b = args
+        out = np.array([sum(scipy.signal.correlate2d(x[c], w[o, c], mode="valid") for c in range(x.shape[0]))
+                        for o in range(w.shape[0])])
+        return out + (b[0][:, None, None] if b else 0.0)
+    if name == "relu":
+        return np.where(args[0] > 0, args[0], 0.0)
+    if name == "global_avg_pool":
+        return F.adaptive_avg_pool2d(torch.from_numpy(args[0]), 1).flatten(1).numpy()
+    if name == "zero_pad":
+        x, pad = args
+        ph, pw = (pad, pad) if isinstance(pad, int) else pad
+        out = np.zeros(x.shape[:-2] + (x.shape[-2] + 2 * ph, x.shape[-1] + 2 * pw))
+        for index in np.ndindex(x.shape):
+            out[index[:-2] + (index[-2] + ph, index[-1] + pw)] = x[index]
+        return out
+    if name in ("conv_output_size", "stride_fits"):
+        (n, f), s, p = args, kwargs.get("stride", 1), kwargs.get("padding", 0)
+        starts = list(range(0, n + 2 * p - f + 1, s))  # where a window of size f begins
+        if name == "conv_output_size":
+            assert len(starts) == math.floor((n + 2 * p - f) / s) + 1
+            return len(starts)
+        return bool(starts) and starts[-1] + f == n + 2 * p
+    if name == "same_padding":
+        (f,) = args
+        return next(p for p in range(f) if 100 + 2 * p - f + 1 == 100)
     if name == "gaussian_kernel":
         size, sigma = args
         c = size // 2
@@ -108,6 +140,31 @@ def _oracle(name, args, kwargs):
                       for i in range(size)])
         return g / g.sum()
     raise KeyError(name)
+
+
+def _torch(name, args, kwargs):
+    """PyTorch's function of the same name: the curriculum defines these by it."""
+    tensors = [torch.from_numpy(np.asarray(a, dtype=np.float64)) if a is not None else None for a in args]
+    if name == "conv2d":
+        return F.conv2d(*tensors, stride=kwargs.get("stride", 1), padding=kwargs.get("padding", 0)).numpy()
+    size = kwargs.get("size", 2)
+    pool = F.max_pool2d if name == "max_pool2d" else F.avg_pool2d
+    return pool(tensors[0], size, kwargs.get("stride")).numpy()
+
+
+WRONG = {
+    "conv2d": lambda x, w, b=None, stride=1, padding=0: ref.conv2d(x, np.asarray(w)[:, :, ::-1, ::-1], b,
+                                                                   stride, padding),
+    "max_pool2d": ref.avg_pool2d,
+    "avg_pool2d": ref.max_pool2d,
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_torch_oracle_tells_a_wrong_answer_apart(name):
+    # teeth: the oracle rejects a known-wrong variant on the hidden cases
+    cases = [c for c in REGISTRY[name].cases() if c.raises is None]
+    assert any(not np.allclose(WRONG[name](*c.args, **c.kwargs), _torch(name, c.args, c.kwargs)) for c in cases)
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
