@@ -19,6 +19,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..inkernel.adapters import ADAPTERS
+
 
 class HiddenTestFailure(AssertionError):
     """A hidden case failed; the message says which property, never the values."""
@@ -53,6 +55,14 @@ class Spec:
     max_calls: Callable[[Case], int] | None = None
     # the kind of scalar the function must return ("int" or "bool"), or None for arrays
     returns: str | None = None
+    # for results that are not arrays: the name of the converter to numbers in
+    # grader/inkernel/adapters.py (applied alike to the student's and the reference's
+    # results), and what the result must be, for the message when it cannot be converted
+    adapt: str | None = None
+    expects: str = "a numpy array of numbers"
+
+    def numbers(self, value: Any) -> Any:
+        return ADAPTERS[self.adapt](value) if self.adapt else value
 
     def cases(self) -> list[Case]:
         return self.make_cases(np.random.default_rng(self.seed))
@@ -180,7 +190,7 @@ class Outcome:
     calls: int = 0                   # calls made to callable arguments (signals)
 
 
-def run_case(func: Callable, case: Case) -> Outcome:
+def run_case(func: Callable, case: Case, adapt: Callable[[Any], Any] = lambda value: value) -> Outcome:
     """Call the student's function quietly on a copy of the case's inputs: warnings or
     prints must not cost points."""
     args = copy.deepcopy(case.args)
@@ -195,7 +205,10 @@ def run_case(func: Callable, case: Case) -> Outcome:
         return Outcome(raised=type(exc).__name__)
     modified = any(isinstance(b, np.ndarray) and not np.array_equal(b, a) for b, a in zip(case.args, args))
     calls = sum(getattr(a, "calls", 0) for a in args if callable(a))
-    value = _as_float_array(result)
+    try:
+        value = _as_float_array(adapt(result))
+    except Exception:  # noqa: BLE001 - not of the expected form: judged as not numbers
+        value = None
     return Outcome(value=value, type_name=_type_name(result), modified=modified, calls=calls)
 
 
@@ -220,10 +233,10 @@ def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
                 "(no Python loop over tau)")
     got = outcome.value
     if got is None:
-        return f"returned {outcome.type_name or 'something'}{where}; expected a numpy array of numbers"
+        return f"returned {outcome.type_name or 'something'}{where}; expected {spec.expects}"
     if spec.returns is not None and outcome.type_name.split(" ", 1)[-1] not in SCALAR_TYPES[spec.returns]:
         return f"returned {outcome.type_name}{where}; expected {SCALAR_WORDS[spec.returns]}"
-    expected = np.asarray(spec.reference(*copy.deepcopy(case.args), **case.kwargs), dtype=np.float64)
+    expected = np.asarray(spec.numbers(spec.reference(*copy.deepcopy(case.args), **case.kwargs)), dtype=np.float64)
     if got.shape != expected.shape:
         return f"output shape {got.shape}, expected {expected.shape}{where}"
     if not np.all(np.isfinite(got)):
@@ -234,7 +247,7 @@ def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
     message = f"wrong values{where} (largest error {err.max():.3g})"
     for hint in spec.hints:
         try:
-            wrong = np.asarray(hint.wrong(*copy.deepcopy(case.args), **case.kwargs), dtype=np.float64)
+            wrong = np.asarray(spec.numbers(hint.wrong(*copy.deepcopy(case.args), **case.kwargs)), dtype=np.float64)
         except Exception:  # noqa: BLE001 - a hint that does not apply to this case
             continue
         if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-6, atol=1e-8):
@@ -263,7 +276,7 @@ def evaluate(name: str, func: Callable) -> list[Verdict]:
     if forbidden:
         return [Verdict(False, f"{name} uses {', '.join(forbidden)}; implement it with numpy "
                                "arithmetic only (no ready-made convolution routines)")]
-    return verdicts_from_outcomes(name, [run_case(func, case) for case in spec.cases()])
+    return verdicts_from_outcomes(name, [run_case(func, case, spec.numbers) for case in spec.cases()])
 
 
 def check(name: str, func: Callable) -> None:

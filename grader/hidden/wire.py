@@ -29,6 +29,10 @@ def _encode(value, arrays: dict) -> object:
         return value.to_wire()
     if isinstance(value, tuple):  # a (h, w) pair stays a tuple on the other side
         return {"tuple": [_encode(v, arrays) for v in value]}
+    if isinstance(value, list):
+        return {"list": [_encode(v, arrays) for v in value]}
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):  # e.g. a layer of model_summary
+        return {"dict": {k: _encode(v, arrays) for k, v in value.items()}}
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     if isinstance(value, np.generic):
@@ -44,7 +48,7 @@ def write_cases(folder: Path) -> None:
         cases = [{"args": [_encode(a, arrays) for a in case.args],
                   "kwargs": {k: _encode(v, arrays) for k, v in case.kwargs.items()}}
                  for case in spec.cases()]
-        (folder / f"{name}.json").write_text(json.dumps({"name": name, "cases": cases}))
+        (folder / f"{name}.json").write_text(json.dumps({"name": name, "cases": cases, "adapt": spec.adapt}))
         np.savez(folder / f"{name}.npz", **arrays)
 
 

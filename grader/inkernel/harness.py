@@ -21,6 +21,7 @@ import warnings
 
 import numpy as np
 
+from adapters import ADAPTERS
 from protocol import MIME
 from signals import Signal
 
@@ -85,6 +86,10 @@ def _decode(value, arrays):
         return Signal(value["signal"], value["params"])
     if isinstance(value, dict) and "tuple" in value:
         return tuple(_decode(v, arrays) for v in value["tuple"])
+    if isinstance(value, dict) and "list" in value:
+        return [_decode(v, arrays) for v in value["list"]]
+    if isinstance(value, dict) and "dict" in value:
+        return {k: _decode(v, arrays) for k, v in value["dict"].items()}
     return value
 
 
@@ -112,6 +117,8 @@ def harvest(name, func):
         else:
             record["type"] = type(value).__name__
             try:
+                if spec.get("adapt"):
+                    value = ADAPTERS[spec["adapt"]](value)
                 arr = np.array(value, dtype=np.float64, subok=False)
                 if arr.nbytes > MAX_RESULT_BYTES:
                     raise ValueError("too large")
