@@ -369,5 +369,100 @@ def global_avg_pool(x):
     return x.sum(axis=(2, 3))
 """)
 
+A06 = "06_counting_parameters"
+_CONVP = """
+def conv_params(c_in, c_out, kernel_size, bias=True, groups=1):
+    kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else {pair}
+    if groups < 1 or c_in % groups or c_out % groups:
+        raise ValueError("bad groups")
+    return int({count})
+"""
+_CP = dict(pair="kernel_size", count="c_out * (c_in // groups) * kh * kw + (c_out if bias else 0)")
+mutant(A06, "conv_params", "bias forgotten", _CONVP.format(**{**_CP, "count": "c_out * (c_in // groups) * kh * kw"}))
+mutant(A06, "conv_params", "groups ignored", _CONVP.format(**{**_CP, "count": "c_out * c_in * kh * kw + (c_out if bias else 0)"}))
+mutant(A06, "conv_params", "one bias per input channel", _CONVP.format(**{**_CP, "count": "c_out * (c_in // groups) * kh * kw + (c_in if bias else 0)"}))
+mutant(A06, "conv_params", "square kernel assumed: kh * kh", _CONVP.format(**{**_CP, "count": "c_out * (c_in // groups) * kh * kh + (c_out if bias else 0)"}))
+mutant(A06, "fc_params", "bias forgotten", """
+def fc_params(n_in, n_out, bias=True):
+    return int(n_in * n_out)
+""")
+mutant(A06, "fc_params", "bias always counted", """
+def fc_params(n_in, n_out, bias=True):
+    return int(n_in * n_out + n_out)
+""")
+mutant(A06, "conv_macs", "groups ignored", """
+def conv_macs(c_in, c_out, kernel_size, out_size, groups=1):
+    kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else kernel_size
+    oh, ow = (out_size, out_size) if np.ndim(out_size) == 0 else out_size
+    return int(oh * ow * c_out * c_in * kh * kw)
+""")
+mutant(A06, "conv_macs", "swapped axes: the output taken as out_h x out_h", """
+def conv_macs(c_in, c_out, kernel_size, out_size, groups=1):
+    kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else kernel_size
+    oh, ow = (out_size, out_size) if np.ndim(out_size) == 0 else out_size
+    return int(oh * oh * c_out * (c_in // groups) * kh * kw)
+""")
+mutant(A06, "conv_macs", "weights, not MACs (positions forgotten)", """
+def conv_macs(c_in, c_out, kernel_size, out_size, groups=1):
+    kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else kernel_size
+    return int(c_out * (c_in // groups) * kh * kw)
+""")
+# model_summary and total_params: the reference walk with one mistake each
+_WALK = """
+def {name}(layers, input_shape, verbose=False):
+    pair = lambda v: (v, v) if np.ndim(v) == 0 else tuple(v)
+    rows, shape = [], tuple(input_shape)
+    for layer in layers:
+        kind, params = layer.get("type"), 0
+        if kind in ("conv", "maxpool", "avgpool"):
+            c, h, w = shape
+            kh, kw = pair(layer["kernel_size"])
+            sh, sw = pair(layer.get("stride", {pool_stride} if kind != "conv" else 1))
+            ph, pw = pair(layer.get("padding", 0)) if kind == "conv" else (0, 0)
+            if kh > h + 2 * ph or kw > w + 2 * pw:
+                raise ValueError("window too large")
+            out_c = layer["out_channels"] if kind == "conv" else c
+            if kind == "conv":
+                g = {groups}
+                params = out_c * (c // g) * kh * kw + (out_c if {bias} else 0)
+            shape = (out_c, (h + 2 * ph - kh) // sh + 1{off}, (w + 2 * pw - kw) // sw + 1)
+        elif kind == "flatten":
+            shape = (int(np.prod(shape)),)
+        elif kind == "gap":
+            shape = (shape[0],)
+        elif kind == "fc":
+            if len(shape) != 1:
+                raise ValueError("fc needs a flat input")
+            params = shape[0] * layer["out_features"] + (layer["out_features"] if {bias} else 0)
+            shape = (layer["out_features"],)
+        elif kind != "relu":
+            raise ValueError("unknown layer")
+        rows.append({{"type": kind, "output_shape": tuple(int(v) for v in shape), "params": int(params)}})
+    return {ret}
+"""
+_W = dict(pool_stride='layer["kernel_size"]', groups='layer.get("groups", 1)', bias='layer.get("bias", True)',
+          off="", name="model_summary", ret="rows")
+mutant(A06, "model_summary", "biases never counted", _WALK.format(**{**_W, "bias": "False"}))
+mutant(A06, "model_summary", "pooling stride defaults to 1", _WALK.format(**{**_W, "pool_stride": "1"}))
+mutant(A06, "model_summary", "groups ignored", _WALK.format(**{**_W, "groups": "1"}))
+mutant(A06, "model_summary", "off-by-one: one output row too few", _WALK.format(**{**_W, "off": " - 1"}))
+_T = {**_W, "name": "total_params", "ret": 'int(sum(r["params"] for r in rows))'}
+mutant(A06, "total_params", "biases never counted", _WALK.format(**{**_T, "bias": "False"}))
+mutant(A06, "total_params", "groups ignored", _WALK.format(**{**_T, "groups": "1"}))
+
+A07 = "07_receptive_field"
+_RF = """
+def receptive_field(layers):
+    field, jump = 1, 1
+    for k, s in layers:
+        {body}
+    return int(field)
+"""
+mutant(A07, "receptive_field", "strides ignored", _RF.format(body="field += k - 1"))
+mutant(A07, "receptive_field", "off-by-one: a layer's own stride applied to itself",
+       _RF.format(body="jump *= s\n        field += (k - 1) * jump"))
+mutant(A07, "receptive_field", "kernel sizes multiplied", _RF.format(body="field *= k"))
+mutant(A07, "receptive_field", "+ k instead of + (k - 1)", _RF.format(body="field += k * jump\n        jump *= s"))
+
 def for_function(function: str) -> list[Mutant]:
     return [m for m in MUTANTS if m.function == function]

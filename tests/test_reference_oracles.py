@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 from grader.hidden import REGISTRY
 from grader.hidden import reference as ref
+from torch_oracle import torch_net
 
 rng = np.random.default_rng(20261123)
 SIZES_1D = [(n, m) for n in (1, 2, 5, 8, 13) for m in (1, 2, 3, 6, 13)]
@@ -133,6 +134,8 @@ def _oracle(name, args, kwargs):
     if name == "same_padding":
         (f,) = args
         return next(p for p in range(f) if 100 + 2 * p - f + 1 == 100)
+    if name in ("conv_params", "fc_params", "conv_macs", "model_summary", "total_params", "receptive_field"):
+        return _torch_counts(name, args, kwargs)
     if name == "gaussian_kernel":
         size, sigma = args
         c = size // 2
@@ -150,6 +153,38 @@ def _torch(name, args, kwargs):
     size = kwargs.get("size", 2)
     pool = F.max_pool2d if name == "max_pool2d" else F.avg_pool2d
     return pool(tensors[0], size, kwargs.get("stride")).numpy()
+
+
+def _torch_counts(name, args, kwargs):
+    """Counts read off PyTorch's own layers: parameters, output shapes, the support of a gradient."""
+    if name == "conv_params":
+        c_in, c_out, k = args
+        m = torch.nn.Conv2d(c_in, c_out, k, groups=kwargs.get("groups", 1), bias=kwargs.get("bias", True))
+        return sum(p.numel() for p in m.parameters())
+    if name == "fc_params":
+        return sum(p.numel() for p in torch.nn.Linear(*args, bias=kwargs.get("bias", True)).parameters())
+    if name == "conv_macs":
+        c_in, c_out, k, out_size = args
+        weight = torch.nn.Conv2d(c_in, c_out, k, groups=kwargs.get("groups", 1)).weight
+        oh, ow = (out_size, out_size) if isinstance(out_size, int) else out_size
+        return oh * ow * weight.numel()          # each weight is used once per output position
+    if name == "model_summary":
+        from grader.inkernel.adapters import summary_rows
+        return summary_rows(torch_net(*args))
+    if name == "total_params":
+        return sum(r["params"] for r in torch_net(*args))
+    if name == "receptive_field":
+        # the input region that output 0 depends on: the span of its gradient's support
+        # (a stride larger than the kernel leaves gaps inside the region; they count)
+        (layers,) = args
+        x = torch.zeros(1, 1, 16384, requires_grad=True)
+        y = x
+        for k, s in layers:
+            y = F.conv1d(y, torch.ones(1, 1, k), stride=s)
+        y[0, 0, 0].backward()
+        support = torch.nonzero(x.grad[0, 0]).flatten()
+        return int(support.max() - support.min() + 1)
+    raise KeyError(name)
 
 
 WRONG = {
@@ -174,7 +209,7 @@ def test_every_hidden_expected_value_agrees_with_an_oracle(name):
     for case in spec.cases():
         if case.raises is not None:
             continue
-        expected = spec.reference(*case.args, **case.kwargs)
+        expected = spec.numbers(spec.reference(*case.args, **case.kwargs))
         np.testing.assert_allclose(expected, _oracle(name, case.args, case.kwargs), rtol=1e-9, atol=1e-9,
                                    err_msg=case.describe)
         checked += 1

@@ -113,3 +113,66 @@ def avg_pool2d(x, size=2, stride=None):
 
 def global_avg_pool(x):
     return np.asarray(x, dtype=np.float64).mean(axis=(2, 3))
+
+
+# --- 06-07: counting parameters, receptive fields ------------------------------------
+
+def conv_params(c_in, c_out, kernel_size, bias=True, groups=1):
+    kh, kw = _pair(kernel_size)
+    return c_out * (c_in // groups) * kh * kw + (c_out if bias else 0)
+
+
+def fc_params(n_in, n_out, bias=True):
+    return n_in * n_out + (n_out if bias else 0)
+
+
+def conv_macs(c_in, c_out, kernel_size, out_size, groups=1):
+    kh, kw = _pair(kernel_size)
+    oh, ow = _pair(out_size)
+    return oh * ow * c_out * (c_in // groups) * kh * kw
+
+
+def _summary_layer(layer, shape):
+    """(output shape, parameters) of one layer dict on an input of `shape`."""
+    kind = layer["type"]
+    if kind == "conv":
+        c, h, w = shape
+        kh, kw = _pair(layer["kernel_size"])
+        sh, sw = _pair(layer.get("stride", 1))
+        ph, pw = _pair(layer.get("padding", 0))
+        out = (layer["out_channels"], conv_output_size(h, kh, sh, ph), conv_output_size(w, kw, sw, pw))
+        return out, conv_params(c, layer["out_channels"], (kh, kw), layer.get("bias", True), layer.get("groups", 1))
+    if kind in ("maxpool", "avgpool"):
+        c, h, w = shape
+        kh, kw = _pair(layer["kernel_size"])
+        sh, sw = _pair(layer.get("stride", layer["kernel_size"]))
+        return (c, conv_output_size(h, kh, sh), conv_output_size(w, kw, sw)), 0
+    if kind == "relu":
+        return tuple(shape), 0
+    if kind == "flatten":
+        return (int(np.prod(shape)),), 0
+    if kind == "gap":
+        return (shape[0],), 0
+    if kind == "fc":
+        return (layer["out_features"],), fc_params(shape[0], layer["out_features"], layer.get("bias", True))
+    raise ValueError(kind)
+
+
+def model_summary(layers, input_shape):
+    rows, shape = [], tuple(input_shape)
+    for layer in layers:
+        shape, params = _summary_layer(layer, shape)
+        rows.append({"type": layer["type"], "output_shape": tuple(int(v) for v in shape), "params": int(params)})
+    return rows
+
+
+def total_params(layers, input_shape):
+    return sum(row["params"] for row in model_summary(layers, input_shape))
+
+
+def receptive_field(layers):
+    field, jump = 1, 1
+    for k, s in layers:
+        field += (k - 1) * jump
+        jump *= s
+    return field
