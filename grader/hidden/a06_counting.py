@@ -165,11 +165,9 @@ def _summary_cases(rng):
     return cases
 
 
-def _without(key):
-    def wrong(layers, input_shape):
-        return ref.model_summary([{**layer, key: False} if layer["type"] in ("conv", "fc") and key == "bias"
-                                  else layer for layer in layers], input_shape)
-    return wrong
+def _no_biases(layers, input_shape):
+    return ref.model_summary([{**layer, "bias": False} if layer["type"] in ("conv", "fc") else layer
+                              for layer in layers], input_shape)
 
 
 def _pool_stride_one(layers, input_shape):
@@ -189,7 +187,7 @@ register(Spec(
     adapt="summary_rows",
     expects="a list of dicts, one per layer, each with 'output_shape' (a tuple of ints) and 'params' (an int)",
     hints=[
-        Hint(_without("bias"), "the biases are not counted"),
+        Hint(_no_biases, "the biases are not counted"),
         Hint(_pool_stride_one, "a pooling layer's stride defaults to its kernel_size, not 1"),
         Hint(_groups_ignored, "a conv layer's groups are ignored"),
     ],
@@ -202,7 +200,7 @@ register(Spec(
     reference=ref.total_params,
     returns="int",
     hints=[
-        Hint(lambda layers, shape: sum(r["params"] for r in _without("bias")(layers, shape)),
+        Hint(lambda layers, shape: sum(r["params"] for r in _no_biases(layers, shape)),
              "the biases are not counted"),
         Hint(lambda layers, shape: sum(r["params"] for r in _groups_ignored(layers, shape)),
              "a conv layer's groups are ignored"),
