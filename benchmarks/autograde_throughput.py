@@ -152,7 +152,8 @@ def prepare(keep: str | None) -> Path:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=60)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--jobs", type=int, default=2 * (os.cpu_count() or 1),
+                        help="as the grader's default: twice the number of cores")
     parser.add_argument("--keep", metavar="DIR", help="keep the class and outputs in DIR")
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args(argv)

@@ -16,7 +16,7 @@ def main(argv=None) -> int:
     ag.add_argument("submitted", type=Path, metavar="SUBMITTED_DIR")
     ag.add_argument("--out", type=Path, required=True, metavar="OUT_DIR")
     ag.add_argument("--jobs", type=int, default=None, metavar="N",
-                    help="submissions graded at once (default: the number of cores)")
+                    help="submissions graded at once (default: twice the number of cores)")
     ag.add_argument("--cell-timeout", type=int, default=Limits.cell_seconds, metavar="S",
                     help="seconds one cell may run (default %(default)s)")
     ag.add_argument("--notebook-timeout", type=int, default=Limits.notebook_seconds, metavar="S",

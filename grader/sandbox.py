@@ -23,6 +23,7 @@ from .course import DATA, REPO
 
 INKERNEL = Path(__file__).resolve().parent / "inkernel"
 BASE_UID = 61000
+SLOTS = 64  # sandbox uids per batch: at most this many notebooks run at once
 # mount points inside the sandbox, on its private /tmp
 HARNESS, HARNESS_CASES = "/tmp/.harness", "/tmp/.harness-cases"
 
@@ -109,7 +110,7 @@ def command(workdir: Path, cases_dir: Path, slot: int, limits: Limits, args: lis
 def batch_base_uid() -> int:
     """A uid range of this batch's own, so that concurrent batches do not share the
     per-uid process limit: 64 slots from 61000 + 64 * (pid mod 512)."""
-    return BASE_UID + 64 * (os.getpid() % 512)
+    return BASE_UID + SLOTS * (os.getpid() % 512)
 
 
 @dataclass
