@@ -31,12 +31,10 @@ def _pool_cases(rng):
     return cases
 
 
-def _stride_one(x, size=2, stride=None):
-    return ref.max_pool2d(x, size, 1)
-
-
-def _avg_stride_one(x, size=2, stride=None):
-    return ref.avg_pool2d(x, size, 1)
+def _stride_one(pool):
+    def wrong(x, size=2, stride=None):
+        return pool(x, size, 1)
+    return wrong
 
 
 def _swapped_pairs(pool):
@@ -57,7 +55,7 @@ register(Spec(
     reference=ref.max_pool2d,
     hints=[
         Hint(ref.avg_pool2d, "these are window averages: max pooling keeps each window's largest value"),
-        Hint(_stride_one, "the windows move one pixel at a time: the stride defaults to the window size"),
+        Hint(_stride_one(ref.max_pool2d), "the windows move one pixel at a time: the stride defaults to the window size"),
         Hint(_swapped_pairs(ref.max_pool2d), "height and width are swapped: a pair is (h, w)"),
     ],
     seed=501,
@@ -70,7 +68,7 @@ register(Spec(
     hints=[
         Hint(ref.max_pool2d, "these are window maxima: average pooling takes each window's mean"),
         Hint(_sum_pool, "these are window sums: divide by the number of values in the window"),
-        Hint(_avg_stride_one, "the windows move one pixel at a time: the stride defaults to the window size"),
+        Hint(_stride_one(ref.avg_pool2d), "the windows move one pixel at a time: the stride defaults to the window size"),
         Hint(_swapped_pairs(ref.avg_pool2d), "height and width are swapped: a pair is (h, w)"),
     ],
     seed=502,
