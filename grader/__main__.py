@@ -10,8 +10,11 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("release", help="regenerate notebooks/ from solutions/, check for leaks, "
-                                    "build the student bundle")
+    rel = sub.add_parser("release", help="regenerate notebooks/ from solutions/, check for leaks, "
+                                         "build the student bundle")
+    rel.add_argument("--closed", nargs="*", default=[], metavar="ASSIGNMENT_ID",
+                     help="assignments past their deadline: the bundle's convcourse.earlier gets "
+                          "their model solutions, which later notebooks import (default: none)")
     ag = sub.add_parser("autograde", help="grade SUBMITTED_DIR/<student>/<assignment>/*.ipynb")
     ag.add_argument("submitted", type=Path, metavar="SUBMITTED_DIR")
     ag.add_argument("--out", type=Path, required=True, metavar="OUT_DIR")
@@ -36,10 +39,11 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     try:
         if args.command == "release":
-            written = release()
+            written = release(closed=args.closed)
             from .release import BUNDLE_ZIP
             print(f"released {len(written)} notebooks into notebooks/ (no leaks found)")
-            print(f"student bundle: {BUNDLE_ZIP}")
+            print(f"student bundle: {BUNDLE_ZIP} (convcourse.earlier: "
+                  f"{', '.join(args.closed) if args.closed else 'no assignment closed yet'})")
         elif args.command == "autograde":
             limits = Limits(memory_bytes=args.memory_mb * 2**20, cell_seconds=args.cell_timeout,
                             notebook_seconds=args.notebook_timeout)

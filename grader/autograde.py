@@ -44,7 +44,7 @@ from .course import SOLUTIONS, assignment_ids, notebook_names
 from .sandbox import SLOTS, Limits, SandboxUnavailable, batch_base_uid, check_available
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
-OUTPUTS = ["submitted", "autograded", "feedback", ".release", ".cases", ".sandbox", ".matplotlib",
+OUTPUTS = ["submitted", "autograded", "feedback", ".release", ".cases", ".earlier", ".sandbox", ".matplotlib",
            "gradebook.db", "grades.csv", "problems.csv"]
 
 
@@ -225,7 +225,7 @@ def _config(out: Path, base_uid: int = 0, slot: int | None = None, limits: Limit
                            submitted_directory="submitted", autograded_directory="autograded",
                            feedback_directory="feedback", db_url=f"sqlite:///{out / 'gradebook.db'}")
     if slot is not None:
-        sandboxed(config, out / ".sandbox", out / ".cases", base_uid, out / ".matplotlib")
+        sandboxed(config, out / ".sandbox", out / ".cases", base_uid, out / ".matplotlib", out / ".earlier")
         config.SandboxExecute.slot = slot
         limits = limits or Limits()
         config.SandboxExecute.cell_seconds = limits.cell_seconds
@@ -306,6 +306,7 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     from nbgrader.plugins import CsvExportPlugin
 
     from .course import tools_on_path
+    from .earlier import write_for_grading
     from .hidden.wire import write_cases
     from .startup import alembic_head_in_process, check_nbgrader_schema_once
 
@@ -339,6 +340,7 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         if not res["success"]:
             raise GraderConfigError(f"nbgrader could not prepare {aid}: {_failure_reason(res)}")
     write_cases(out / ".cases")
+    write_for_grading(out / ".earlier")
     # matplotlib's font cache, built once here instead of in every sandbox
     subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=False,
                    env=dict(os.environ, MPLCONFIGDIR=str(out / ".matplotlib")), capture_output=True)

@@ -72,6 +72,8 @@ class SandboxExecute(NbGraderPreprocessor):
 
     work_root = Unicode(help="folder for the sandboxes' working folders").tag(config=True)
     cases_dir = Unicode(help="folder holding the hidden cases' inputs").tag(config=True)
+    earlier_root = Unicode("", help="folder with convcourse.earlier per assignment (grader/earlier.py)"
+                           ).tag(config=True)
     mpl_cache = Unicode("", help="matplotlib font cache built once per batch (saves ~0.5 s a notebook)"
                         ).tag(config=True)
     base_uid = Int(sandbox.BASE_UID, help="first uid of this batch's sandboxes").tag(config=True)
@@ -104,7 +106,9 @@ class SandboxExecute(NbGraderPreprocessor):
             shutil.copytree(self.mpl_cache, workdir / ".matplotlib")
             for path in [workdir / ".matplotlib", *(workdir / ".matplotlib").iterdir()]:
                 os.chown(path, uid, uid)
-        result = sandbox.run_notebook(workdir, Path(self.cases_dir), self.slot, self.limits, self.base_uid)
+        earlier = Path(self.earlier_root) / info["assignment"] if self.earlier_root else None
+        result = sandbox.run_notebook(workdir, Path(self.cases_dir), self.slot, self.limits, self.base_uid,
+                                      earlier if earlier is not None and earlier.is_dir() else None)
         # the run's status, where the sandbox cannot write: beside its working folder
         (workdir.parent / f"{info['notebook']}.status").write_text(result.status)
         executed = None

@@ -103,15 +103,53 @@ def generate(dest: Path = NOTEBOOKS) -> list[Path]:
     return written
 
 
-def build_bundle(release_dir: Path = NOTEBOOKS) -> Path:
+def check_closed(closed: list[str]) -> list[str]:
+    unknown = [aid for aid in closed if aid not in assignment_ids()]
+    if unknown:
+        raise ReleaseError(f"--closed names no such assignment: {', '.join(unknown)} "
+                           f"(assignments: {', '.join(assignment_ids())})")
+    return list(closed)
+
+
+def bundle_problems(bundle_dir: Path, closed: list[str]) -> list[str]:
+    """No solution line of an assignment that is not closed may be in the bundle's
+    `convcourse/earlier/` (the rest of convcourse is checked by student_package_problems)."""
+    def secrets_of(aid):
+        return set().union(*(secret_lines(src) for src in (SOLUTIONS / aid).glob("*.ipynb")))
+
+    # a line that a closed assignment's solution has too (`x = np.asarray(x)`) gives nothing away
+    shared = set().union(*(secrets_of(aid) for aid in closed))
+    problems = []
+    files = sorted((bundle_dir / "convcourse" / "earlier").rglob("*.py"))
+    for aid in assignment_ids():
+        if aid in closed:
+            continue
+        secrets = secrets_of(aid) - shared
+        for path in files:
+            for line in path.read_text(encoding="utf-8").split("\n"):
+                if line.strip() in secrets:
+                    problems.append(f"{path.relative_to(bundle_dir)}: solution line of {aid}, "
+                                    f"which is not closed: {line.strip()[:60]!r}")
+    return problems
+
+
+def build_bundle(release_dir: Path = NOTEBOOKS, closed: list[str] = ()) -> Path:
     """The student bundle: released notebooks, data, the student-side helpers and the
-    set-up script. No grader, no solutions."""
+    set-up script; `convcourse.earlier` holds the model solutions of the `closed`
+    assignments only. No grader, no solutions of open assignments."""
+    from .earlier import write_package
+
+    closed = check_closed(list(closed))
     shutil.rmtree(BUNDLE_DIR, ignore_errors=True)
     BUNDLE_DIR.mkdir(parents=True)
     shutil.copytree(release_dir, BUNDLE_DIR / "notebooks")
     shutil.copytree(DATA, BUNDLE_DIR / "data")
     shutil.copytree(REPO / "convcourse", BUNDLE_DIR / "convcourse",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "earlier"))
+    write_package(BUNDLE_DIR / "convcourse" / "earlier", closed)
+    problems = bundle_problems(BUNDLE_DIR, closed)
+    if problems:
+        raise ReleaseError("the student bundle leaks solutions:\n  " + "\n  ".join(problems))
     for name in BUNDLE_FILES:
         shutil.copy2(REPO / name, BUNDLE_DIR / name)
     (BUNDLE_DIR / "README.md").write_text(STUDENT_README, encoding="utf-8")
@@ -126,13 +164,16 @@ def build_bundle(release_dir: Path = NOTEBOOKS) -> Path:
 
 
 def student_package_problems() -> list[str]:
-    """The student-side package must not define a graded function or use the grader."""
+    """The student-side package must not define a graded function or use the grader
+    (apart from `convcourse/earlier/`, generated from solutions/ and filtered per release)."""
     import ast
 
     from .hidden import REGISTRY
 
     problems = []
     for path in sorted((REPO / "convcourse").rglob("*.py")):
+        if "earlier" in path.relative_to(REPO / "convcourse").parts:
+            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in REGISTRY:
@@ -144,10 +185,15 @@ def student_package_problems() -> list[str]:
     return problems
 
 
-def release(dest: Path = NOTEBOOKS, bundle: bool = True) -> list[Path]:
-    """Regenerate the release into `dest`, check it, and (for the real release) build
-    the student bundle. The release is written to a temporary folder and checked there:
-    `dest` is replaced only by a release without leaks. Raises ReleaseError otherwise."""
+def release(dest: Path = NOTEBOOKS, bundle: bool = True, closed: list[str] = ()) -> list[Path]:
+    """Regenerate the release into `dest` and the repository's `convcourse/earlier/`
+    (every assignment), check them, and (for the real release) build the student bundle
+    with the model solutions of the `closed` assignments. The release is written to a
+    temporary folder and checked there: `dest` is replaced only by a release without
+    leaks. Raises ReleaseError otherwise."""
+    from .earlier import PACKAGE, write_package
+
+    closed = check_closed(list(closed))
     dest = Path(dest).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="release-", dir=dest.parent) as tmp:
@@ -158,8 +204,9 @@ def release(dest: Path = NOTEBOOKS, bundle: bool = True) -> list[Path]:
             raise ReleaseError("the release leaks solutions or hidden tests:\n  " + "\n  ".join(leaks))
         shutil.rmtree(dest, ignore_errors=True)
         staged.rename(dest)
+    write_package(PACKAGE, assignment_ids())
     if bundle:
-        build_bundle(dest)
+        build_bundle(dest, closed)
     return sorted(dest.rglob("*.ipynb"))
 
 

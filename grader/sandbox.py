@@ -57,7 +57,7 @@ SYSTEM = [Path(p) for p in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
 
 
 def command(workdir: Path, cases_dir: Path, slot: int, limits: Limits, args: list[str],
-            base_uid: int = BASE_UID) -> list[str]:
+            base_uid: int = BASE_UID, earlier_dir: Path | None = None) -> list[str]:
     """The bwrap command line that runs `args` in `workdir` inside the sandbox.
 
     The sandbox's root is empty: only what is bound here exists in it (an allowlist, so a
@@ -86,6 +86,8 @@ def command(workdir: Path, cases_dir: Path, slot: int, limits: Limits, args: lis
     for path in sorted({venv, base, DATA, REPO / "convcourse"}, key=lambda p: len(p.parts)):
         if not any(path == s or s in path.parents for s in SYSTEM):
             cmd += parents(path) + ["--ro-bind", str(path), str(path)]
+    if earlier_dir is not None:  # only the assignments before the one being graded
+        cmd += ["--ro-bind", str(earlier_dir), str(REPO / "convcourse" / "earlier")]
     cmd += ["--ro-bind", str(INKERNEL), HARNESS, "--ro-bind", str(cases_dir), HARNESS_CASES]
     cmd += parents(workdir) + ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
                                "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
@@ -120,13 +122,13 @@ class RunResult:
 
 
 def run_notebook(workdir: Path, cases_dir: Path, slot: int, limits: Limits = Limits(),
-                 base_uid: int = BASE_UID) -> RunResult:
+                 base_uid: int = BASE_UID, earlier_dir: Path | None = None) -> RunResult:
     """Execute workdir/in.ipynb into workdir/out.ipynb inside the sandbox."""
     os.chown(workdir, base_uid + slot, base_uid + slot)
     args = [str(Path(sys.prefix) / "bin" / "python"), f"{HARNESS}/runner.py", "in.ipynb", "out.ipynb",
             "status.json", str(limits.cell_seconds), str(limits.notebook_seconds)]
     try:
-        proc = subprocess.run(command(workdir, cases_dir, slot, limits, args, base_uid),
+        proc = subprocess.run(command(workdir, cases_dir, slot, limits, args, base_uid, earlier_dir),
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, timeout=limits.notebook_seconds + 60)
     except subprocess.TimeoutExpired:

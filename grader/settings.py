@@ -35,7 +35,7 @@ def configure(c: Config, root: Path = REPO) -> Config:
 
 
 def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int,
-              mpl_cache: Path | None = None) -> Config:
+              mpl_cache: Path | None = None, earlier_root: Path | None = None) -> Config:
     """Swap nbgrader's in-kernel execution and scoring for the sandbox and the trusted
     verdicts (see grader/preprocessors.py); everything else stays nbgrader's."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -56,6 +56,8 @@ def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int,
     c.SandboxExecute.cases_dir = str(cases_dir)
     if mpl_cache is not None:
         c.SandboxExecute.mpl_cache = str(mpl_cache)
+    if earlier_root is not None:
+        c.SandboxExecute.earlier_root = str(earlier_root)
     c.SandboxExecute.base_uid = base_uid
     return c
 

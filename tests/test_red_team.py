@@ -68,6 +68,16 @@ def sliding_windows(x, size):
     return np.lib.stride_tricks.sliding_window_view(x, size).copy()
 '''
 
+# the model solution of the assignment being graded, from the student package
+EARLIER = '''
+import glob
+try:
+    from convcourse.earlier import correlate2d
+except ImportError as _e:
+    print("EARLIER-REFUSED", _e)
+print("EARLIER-FILES", sorted(os.path.basename(_p) for _p in glob.glob(@REPO@ + "/convcourse/earlier/*.py")))
+'''
+
 # only the visible tests' answers
 HARD_CODED = '''
 def sliding_windows(x, size):
@@ -673,6 +683,7 @@ def graded(tmp_path_factory, request):
     nb.cells[cell_index(nb, "test_convolve2d")] = nbformat.v4.new_markdown_cell(
         test_conv.source, metadata=test_conv.metadata, id=test_conv.get("id"))
     add("test-cells-tampered", nb, A2)
+    add("earlier-solution", submissions.filled(A2, solved=False, extra={"correlate2d": "import os\n" + code(EARLIER)}), A2)
 
     planted = Path(f"/var/tmp/red-team-{TOKEN}")
     (planted / "solutions" / A0).mkdir(parents=True)
@@ -859,6 +870,15 @@ def test_files_elsewhere_on_the_host_cannot_be_read(graded):
     assert "HOST-FILES-DONE" in outputs(graded, "host-files")
     assert PLANTED not in outputs(graded, "host-files")
     assert PLANTED not in feedback(graded, "host-files")
+
+
+def test_model_solution_of_the_graded_assignment_is_not_in_the_sandbox(graded):
+    assert score(graded, "earlier-solution", A2) == 0
+    seen = outputs(graded, "earlier-solution", A2)
+    assert "EARLIER-REFUSED" in seen and "not closed yet" in seen
+    files = re.search(r"EARLIER-FILES (\[.*?\])", seen).group(1)
+    assert "signals_and_convolution.py" in files       # assignments before 02 are there
+    assert "image_convolution.py" not in files and "stride_and_padding.py" not in files
 
 
 def test_always_equal_objects_score_zero(graded):
