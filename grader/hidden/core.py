@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..inkernel.adapters import ADAPTERS
+from ..inkernel.adapters import ADAPTERS, unpack_parts
 
 
 class HiddenTestFailure(AssertionError):
@@ -60,6 +60,11 @@ class Spec:
     # results), and what the result must be, for the message when it cannot be converted
     adapt: str | None = None
     expects: str = "a numpy array of numbers"
+    # for a tuple result (adapt="parts"): the name of each part, e.g. ("dx", "dw", "db")
+    parts: tuple[str, ...] = ()
+    # for a classifier (the capstone): the least fraction of labels that must be right;
+    # the reference returns the true labels
+    min_accuracy: float | None = None
 
     def numbers(self, value: Any) -> Any:
         return ADAPTERS[self.adapt](value) if self.adapt else value
@@ -237,14 +242,14 @@ def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
     if spec.returns is not None and outcome.type_name.split(" ", 1)[-1] not in SCALAR_TYPES[spec.returns]:
         return f"returned {outcome.type_name}{where}; expected {SCALAR_WORDS[spec.returns]}"
     expected = np.asarray(spec.numbers(spec.reference(*copy.deepcopy(case.args), **case.kwargs)), dtype=np.float64)
-    if got.shape != expected.shape:
-        return f"output shape {got.shape}, expected {expected.shape}{where}"
-    if not np.all(np.isfinite(got)):
-        return f"output contains NaN or infinity{where}"
-    err = np.abs(got - expected)
-    if np.all(err <= spec.atol + spec.rtol * np.abs(expected)):
-        return None
-    message = f"wrong values{where} (largest error {err.max():.3g})"
+    if spec.min_accuracy is not None:
+        return _accuracy_message(spec, got, expected, where)
+    if spec.parts:
+        message = _parts_message(spec, got, expected, where)
+    else:
+        message = _mismatch(got, expected, spec, where)
+    if message is None or not message.startswith("wrong values"):
+        return message
     for hint in spec.hints:
         try:
             wrong = np.asarray(spec.numbers(hint.wrong(*copy.deepcopy(case.args), **case.kwargs)), dtype=np.float64)
@@ -253,6 +258,49 @@ def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
         if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-6, atol=1e-8):
             return f"{message}: {hint.message}"
     return message
+
+
+def _mismatch(got: np.ndarray, expected: np.ndarray, spec: Spec, where: str, label: str = "") -> str | None:
+    """What differs between two arrays, or None: shape, then finiteness, then values."""
+    of = f" of {label}" if label else ""
+    if got.shape != expected.shape:
+        return f"{label + ': ' if label else ''}output shape {got.shape}, expected {expected.shape}{where}"
+    if not np.all(np.isfinite(got)):
+        return f"{label + ': ' if label else ''}output contains NaN or infinity{where}"
+    err = np.abs(got - expected)
+    if np.all(err <= spec.atol + spec.rtol * np.abs(expected)):
+        return None
+    return f"wrong values{of}{where} (largest error {err.max():.3g})"
+
+
+def _parts_message(spec: Spec, got: np.ndarray, expected: np.ndarray, where: str) -> str | None:
+    want = unpack_parts(expected)
+    try:
+        have = unpack_parts(got)
+    except ValueError:
+        have = None
+    if have is None or len(have) != len(want):
+        return f"returned something else{where}; expected a tuple ({', '.join(spec.parts)})"
+    for label, g, e in zip(spec.parts, have, want):
+        if e is None and g is not None:
+            return f"{label} should be None{where}"
+        if e is not None and g is None:
+            return f"{label} is None{where}; expected an array of shape {e.shape}"
+        if e is not None:
+            message = _mismatch(g, e, spec, where, label)
+            if message:
+                return message
+    return None
+
+
+def _accuracy_message(spec: Spec, got: np.ndarray, labels: np.ndarray, where: str) -> str | None:
+    if got.shape != labels.shape:
+        return f"returned an array of shape {got.shape}{where}; expected one label per image, shape {labels.shape}"
+    right = int(np.sum(got == labels))
+    if right >= spec.min_accuracy * len(labels):
+        return None
+    return (f"held-out accuracy {right / len(labels):.1%} ({right} of {len(labels)} digits){where}; "
+            f"at least {spec.min_accuracy:.0%} is needed")
 
 
 def verdicts_from_outcomes(name: str, outcomes: list[Outcome]) -> list[Verdict]:

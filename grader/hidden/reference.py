@@ -176,3 +176,98 @@ def receptive_field(layers):
         field += (k - 1) * jump
         jump *= s
     return field
+
+
+# --- 08: backpropagation -------------------------------------------------------------
+
+def numerical_gradient(f, x, h=1e-5):
+    """Central differences, one coordinate at a time, as the notebook defines them."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        up = f(x)
+        x[idx] = old - h
+        down = f(x)
+        x[idx] = old
+        grad[idx] = (up - down) / (2 * h)
+    return grad
+
+
+def _conv_windows(xp, kh, kw, sh, sw, oh, ow):
+    return sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw][:, :, :oh, :ow]
+
+
+def conv2d_backward(dout, x, w, b=None, stride=1, padding=0):
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    dout = np.asarray(dout, dtype=np.float64)
+    sh, sw = _pair(stride)
+    ph, pw = _pair(padding)
+    _, _, H, W = x.shape
+    _, _, KH, KW = w.shape
+    OH, OW = dout.shape[2:]
+    xp = zero_pad(x, (ph, pw))
+    dw = np.einsum("nchwij,nohw->ocij", _conv_windows(xp, KH, KW, sh, sw, OH, OW), dout)
+    dxp = np.zeros_like(xp)
+    for i in range(KH):  # each kernel tap scatters dout back onto the inputs it touched
+        for j in range(KW):
+            dxp[:, :, i:i + sh * (OH - 1) + 1:sh, j:j + sw * (OW - 1) + 1:sw] += \
+                np.einsum("nohw,oc->nchw", dout, w[:, :, i, j])
+    db = None if b is None else dout.sum(axis=(0, 2, 3))
+    return dxp[:, :, ph:ph + H, pw:pw + W], dw, db
+
+
+def max_pool2d_backward(dout, x, size=2, stride=None):
+    x = np.asarray(x, dtype=np.float64)
+    dout = np.asarray(dout, dtype=np.float64)
+    kh, kw = _pair(size)
+    sh, sw = _pair(size if stride is None else stride)
+    N, C, OH, OW = dout.shape
+    windows = _pool_windows(x, size, stride).reshape(N, C, OH, OW, kh * kw)
+    first = windows.argmax(axis=-1)  # the first maximum of each window, as torch
+    n, c, i, j = np.indices((N, C, OH, OW))
+    dx = np.zeros_like(x)
+    np.add.at(dx, (n, c, i * sh + first // kw, j * sw + first % kw), dout)
+    return dx
+
+
+# --- 09: fast convolution --------------------------------------------------------------
+
+def im2col(x, kh, kw, stride=1, padding=0):
+    """Rows: output positions in (n, i, j) order; columns: (c, p, q), as w.reshape(C_out, -1)."""
+    sh, sw = _pair(stride)
+    windows = sliding_window_view(zero_pad(x, padding), (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
+    N, C, OH, OW = windows.shape[:4]
+    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * OH * OW, C * kh * kw)
+
+
+def conv2d_fast(x, w, b=None, stride=1, padding=0):
+    return conv2d(x, w, b, stride, padding)
+
+
+def fft_convolve2d(image, kernel):
+    return convolve2d(image, kernel)
+
+
+# --- 10: capstone ----------------------------------------------------------------------
+
+def softmax_cross_entropy(logits, y):
+    logits = np.asarray(logits, dtype=np.float64)
+    y = np.asarray(y)
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    n = len(y)
+    loss = -log_p[np.arange(n), y].mean()
+    dlogits = np.exp(log_p)
+    dlogits[np.arange(n), y] -= 1.0
+    return float(loss), dlogits / n
+
+
+def adam_step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    param, grad = np.asarray(param, dtype=np.float64), np.asarray(grad, dtype=np.float64)
+    m = beta1 * np.asarray(m, dtype=np.float64) + (1 - beta1) * grad
+    v = beta2 * np.asarray(v, dtype=np.float64) + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v

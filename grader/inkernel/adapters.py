@@ -22,4 +22,43 @@ def summary_rows(rows):
     return np.array(out, dtype=np.float64).reshape(-1, 5)
 
 
-ADAPTERS = {"summary_rows": summary_rows}
+def pack_parts(value):
+    """A tuple of arrays and Nones (conv2d_backward's (dx, dw, db), softmax_cross_entropy's
+    (loss, dlogits)) -> one 1-D float array: per part its rank, shape and values, or -1
+    for None. Raises ValueError if `value` is not a tuple or list of such parts."""
+    if not isinstance(value, (tuple, list)):
+        raise ValueError("not a tuple")
+    out = []
+    for part in value:
+        if part is None:
+            out.append(np.array([-1.0]))
+            continue
+        arr = np.array(part, dtype=np.float64, subok=False)
+        out.append(np.concatenate([[arr.ndim], arr.shape, arr.ravel()]).astype(np.float64))
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def unpack_parts(flat):
+    """The inverse of pack_parts: a list of arrays and Nones. Raises ValueError if
+    `flat` is not a packing."""
+    flat = np.asarray(flat, dtype=np.float64).ravel()
+    parts, i = [], 0
+    while i < len(flat):
+        ndim = flat[i]
+        if ndim == -1:
+            parts.append(None)
+            i += 1
+            continue
+        if ndim != int(ndim) or not 0 <= ndim <= 8 or i + 1 + int(ndim) > len(flat):
+            raise ValueError("not a packing")
+        shape = tuple(int(v) for v in flat[i + 1:i + 1 + int(ndim)])
+        size = int(np.prod(shape))
+        start = i + 1 + int(ndim)
+        if min(shape, default=0) < 0 or start + size > len(flat):
+            raise ValueError("not a packing")
+        parts.append(flat[start:start + size].reshape(shape))
+        i = start + size
+    return parts
+
+
+ADAPTERS = {"summary_rows": summary_rows, "parts": pack_parts}

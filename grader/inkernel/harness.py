@@ -23,7 +23,7 @@ import numpy as np
 
 from adapters import ADAPTERS
 from protocol import MIME
-from signals import Signal
+from signals import Field, Signal
 
 CASES_DIR = os.environ.get("HARNESS_CASES", "/harness-cases")
 BLOCKED_MODULES = ("scipy.signal", "scipy.ndimage", "torch", "tensorflow", "jax", "cv2", "skimage",
@@ -84,6 +84,8 @@ def _decode(value, arrays):
         return arrays[value["array"]].copy()
     if isinstance(value, dict) and "signal" in value:
         return Signal(value["signal"], value["params"])
+    if isinstance(value, dict) and "field" in value:
+        return Field(value["field"], value["weights"])
     if isinstance(value, dict) and "tuple" in value:
         return tuple(_decode(v, arrays) for v in value["tuple"])
     if isinstance(value, dict) and "list" in value:
@@ -126,7 +128,7 @@ def harvest(name, func):
             except Exception:  # noqa: BLE001 - not numbers: judged outside as such
                 record["not_numbers"] = True
         record["modified"] = any(b is not None and not np.array_equal(b, a) for b, a in zip(before, args))
-        record["calls"] = sum(a.calls for a in args if isinstance(a, Signal))
+        record["calls"] = sum(a.calls for a in args if isinstance(a, (Signal, Field)))
         records.append(record)
     buffer = io.BytesIO()
     np.savez(buffer, **outputs)

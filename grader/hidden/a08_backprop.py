@@ -1,0 +1,194 @@
+"""Hidden cases for 08_backpropagation."""
+import numpy as np
+
+from ..inkernel.signals import Field
+from . import reference as ref
+from .core import Case, Hint, Spec, register
+
+
+# --- numerical_gradient -----------------------------------------------------------------
+
+def _field(rng, kind, shape):
+    size = int(np.prod(shape))
+    if kind == "quadratic":
+        return Field(kind, [rng.uniform(0.5, 2.0, size), rng.normal(size=size)])
+    if kind == "sines":
+        return Field(kind, [rng.normal(size=size), rng.uniform(0.5, 2.0, size)])
+    if kind == "quadratic_form":
+        return Field(kind, [rng.normal(size=size * size)])
+    return Field(kind, [rng.normal(size=size)])
+
+
+def _numgrad_cases(rng):
+    specs = [("quadratic", (5,), None), ("sines", (3, 4), None), ("cubic", (2, 3, 2), None),
+             ("log_sum_exp", (7,), None), ("quadratic_form", (2, 3), None), ("sines", (1, 2, 3, 3), 1e-4),
+             ("cubic", (4,), 0.1), ("quadratic", (1,), 1e-3)]
+    cases = []
+    for kind, shape, h in specs:
+        kwargs = {} if h is None else {"h": h}
+        cases.append(Case((_field(rng, kind, shape), rng.normal(size=shape)), kwargs,
+                          describe=f"a {kind.replace('_', ' ')} f of an array of shape {shape}, "
+                                   + ("the default h" if h is None else f"h = {h}")))
+    cases += [Case((_field(rng, "cubic", (3,)), rng.normal(size=3)), {"h": 0.0}, describe="h = 0",
+                   raises=ValueError),
+              Case((_field(rng, "cubic", (3,)), rng.normal(size=3)), {"h": -1e-5}, describe="a negative h",
+                   raises=ValueError)]
+    return cases
+
+
+def _forward_difference(f, x, h=1e-5):
+    x = np.array(x, dtype=np.float64)
+    base, grad = f(x), np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        grad[idx] = (f(x) - base) / h
+        x[idx] = old
+    return grad
+
+
+register(Spec(
+    name="numerical_gradient",
+    make_cases=_numgrad_cases,
+    reference=ref.numerical_gradient,
+    hints=[
+        Hint(_forward_difference, "looks like a forward difference (f(x+h) - f(x)) / h: use the central "
+                                  "difference (f(x+h) - f(x-h)) / (2h)"),
+        Hint(lambda f, x, h=1e-5: 2 * ref.numerical_gradient(f, x, h),
+             "twice the gradient: divide f(x+h) - f(x-h) by 2h, not by h"),
+        Hint(lambda f, x, h=1e-5: ref.numerical_gradient(f, x),
+             "the step h is ignored: use the h you are given"),
+    ],
+    rtol=1e-7, atol=1e-8,
+    seed=801,
+))
+
+
+# --- conv2d_backward --------------------------------------------------------------------
+
+# x shape, w shape, stride, padding, with bias
+_CONV = [((1, 1, 5, 5), (1, 1, 3, 3), 1, 0, False), ((2, 3, 6, 5), (4, 3, 3, 2), 1, 0, True),
+         ((1, 2, 7, 7), (3, 2, 3, 3), 2, 0, True), ((2, 1, 6, 8), (2, 1, 3, 3), 1, 1, True),
+         ((1, 3, 7, 6), (2, 3, 3, 3), 2, 1, False), ((3, 2, 8, 7), (2, 2, 2, 3), (2, 1), (1, 0), True),
+         ((1, 1, 9, 9), (1, 1, 5, 5), 3, 2, True), ((2, 2, 4, 4), (3, 2, 1, 1), 1, 0, True),
+         ((1, 4, 5, 6), (2, 4, 5, 6), 1, 0, True), ((1, 1, 7, 5), (1, 1, 2, 2), (1, 3), (0, 1), False)]
+
+
+def _conv_cases(rng):
+    cases = []
+    for xs, ws, stride, padding, bias in _CONV:
+        x, w = rng.normal(size=xs), rng.normal(size=ws)
+        b = rng.normal(size=ws[0]) if bias else None
+        dout = rng.normal(size=ref.conv2d(x, w, b, stride, padding).shape)
+        cases.append(Case((dout, x, w), {"b": b, "stride": stride, "padding": padding},
+                          describe=f"x {xs}, w {ws}, stride {stride}, padding {padding}, "
+                                   + ("with" if bias else "without") + " bias"))
+    x, w = rng.normal(size=(1, 2, 5, 5)), rng.normal(size=(3, 2, 3, 3))
+    cases += [
+        Case((rng.normal(size=(1, 3, 4, 4)), x, w), {}, describe="dout of the wrong shape", raises=ValueError),
+        Case((rng.normal(size=(1, 3, 3, 3)), x, rng.normal(size=(3, 1, 3, 3))), {},
+             describe="a channel mismatch between x and w", raises=ValueError),
+        Case((rng.normal(size=(3, 3, 3)), x[0], w), {}, describe="a 3-D x", raises=ValueError),
+    ]
+    return cases
+
+
+def _dx_not_flipped(dout, x, w, b=None, stride=1, padding=0):
+    # the full correlation with the *unflipped* kernel, i.e. the kernel flipped once too often
+    dx, dw, db = ref.conv2d_backward(dout, x, np.asarray(w)[:, :, ::-1, ::-1], b, stride, padding)
+    return dx, ref.conv2d_backward(dout, x, w, b, stride, padding)[1], db
+
+
+def _dw_last_image(dout, x, w, b=None, stride=1, padding=0):
+    dx, _, db = ref.conv2d_backward(dout, x, w, b, stride, padding)
+    return dx, ref.conv2d_backward(dout[-1:], x[-1:], w, b, stride, padding)[1], db
+
+
+def _db_per_position(dout, x, w, b=None, stride=1, padding=0):
+    dx, dw, db = ref.conv2d_backward(dout, x, w, b, stride, padding)
+    return dx, dw, None if b is None else np.asarray(dout).sum(axis=(2, 3))[0]
+
+
+register(Spec(
+    name="conv2d_backward",
+    make_cases=_conv_cases,
+    reference=ref.conv2d_backward,
+    adapt="parts",
+    parts=("dx", "dw", "db"),
+    expects="a tuple (dx, dw, db)",
+    hints=[
+        Hint(_dx_not_flipped, "dx is off: it is the full convolution of dout with the kernel, i.e. each "
+                              "output's gradient goes back to the inputs its window covered, weighted by w"),
+        Hint(_dw_last_image, "dw holds only the last image of the batch: accumulate over the batch with +=, not ="),
+        Hint(_db_per_position, "db must sum dout over the batch and all positions"),
+    ],
+    seed=802,
+))
+
+
+# --- max_pool2d_backward ----------------------------------------------------------------
+
+_POOL = [((1, 1, 4, 4), 2, None), ((2, 3, 6, 6), 2, None), ((1, 2, 7, 5), 2, None),
+         ((2, 1, 7, 7), 3, 2), ((1, 2, 5, 6), 2, 1), ((1, 3, 8, 6), (2, 3), None),
+         ((2, 1, 9, 8), (3, 2), (2, 1)), ((3, 2, 4, 6), 1, None), ((1, 1, 5, 5), 5, None)]
+
+
+def _pool_cases(rng):
+    cases = []
+    for shape, size, stride in _POOL:
+        x = rng.normal(size=shape)  # continuous values: no ties inside a window
+        dout = rng.normal(size=ref.max_pool2d(x, size, stride).shape)
+        kwargs = {"size": size} if stride is None else {"size": size, "stride": stride}
+        cases.append(Case((dout, x), kwargs, describe=f"x {shape}, size {size}, "
+                          + ("default stride" if stride is None else f"stride {stride}")))
+    x = rng.normal(size=(1, 1, 6, 6))
+    cases += [Case((rng.normal(size=(1, 1, 2, 2)), x), {"size": 2}, describe="dout of the wrong shape",
+                   raises=ValueError),
+              Case((rng.normal(size=(1, 3, 3)), x[0]), {"size": 2}, describe="a 3-D x", raises=ValueError)]
+    return cases
+
+
+def _overwrite(dout, x, size=2, stride=None):
+    """`dx[window] = ...` instead of `+=`: where windows overlap, the last one wins."""
+    x = np.asarray(x, dtype=np.float64)
+    kh, kw = ref._pair(size)
+    sh, sw = ref._pair(size if stride is None else stride)
+    dx = np.zeros_like(x)
+    N, C, OH, OW = np.shape(dout)
+    for i in range(OH):
+        for j in range(OW):
+            win = x[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw].reshape(N, C, -1)
+            k = win.argmax(axis=-1)
+            for n in range(N):
+                for c in range(C):
+                    dx[n, c, i * sh + k[n, c] // kw, j * sw + k[n, c] % kw] = dout[n, c, i, j]
+    return dx
+
+
+def _spread(dout, x, size=2, stride=None):
+    """The average pool's gradient: dout shared by every cell of the window."""
+    x = np.asarray(x, dtype=np.float64)
+    kh, kw = ref._pair(size)
+    sh, sw = ref._pair(size if stride is None else stride)
+    dx = np.zeros_like(x)
+    for i in range(np.shape(dout)[2]):
+        for j in range(np.shape(dout)[3]):
+            dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] += np.asarray(dout)[:, :, i:i + 1, j:j + 1] / (kh * kw)
+    return dx
+
+
+register(Spec(
+    name="max_pool2d_backward",
+    make_cases=_pool_cases,
+    reference=ref.max_pool2d_backward,
+    hints=[
+        Hint(_overwrite, "where windows overlap, a cell that is the maximum of two windows gets both "
+                         "gradients: accumulate with +=, not ="),
+        Hint(_spread, "the gradient is spread over the whole window (that is average pooling's): "
+                      "max pooling sends it only to the window's maximum"),
+        Hint(lambda dout, x, size=2, stride=None: ref.max_pool2d_backward(dout, x, size, 1)
+             if np.shape(dout) == ref.max_pool2d(x, size, 1).shape else None,
+             "the windows move one pixel at a time: the stride defaults to the window size"),
+    ],
+    seed=803,
+))
