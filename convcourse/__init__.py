@@ -4,6 +4,6 @@ What lives here is shipped to students with the notebooks: loading the course da
 drawing figures, and small conveniences. It contains no graded function and no
 reference solution (the release checks that).
 """
-from .data import data_path, load_image, to_gray
+from .data import data_path, load_digits, load_image, to_gray
 
-__all__ = ["data_path", "load_image", "to_gray"]
+__all__ = ["data_path", "load_digits", "load_image", "to_gray"]

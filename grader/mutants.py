@@ -464,5 +464,98 @@ mutant(A07, "receptive_field", "off-by-one: a layer's own stride applied to itse
 mutant(A07, "receptive_field", "kernel sizes multiplied", _RF.format(body="field *= k"))
 mutant(A07, "receptive_field", "+ k instead of + (k - 1)", _RF.format(body="field += k * jump\n        jump *= s"))
 
+A08 = "08_backpropagation"
+_NUMGRAD = """
+def numerical_gradient(f, x, h=1e-5):
+    if not h > 0:
+        raise ValueError("h must be > 0")
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + {step}
+        f_plus = f(x)
+        x[idx] = old - {minus}
+        f_minus = f(x)
+        {restore}
+        grad[idx] = (f_plus - f_minus) / ({den})
+    return grad
+"""
+_NG = dict(step="h", minus="h", restore="x[idx] = old", den="2 * h")
+mutant(A08, "numerical_gradient", "forward difference", _NUMGRAD.format(**{**_NG, "minus": "0", "den": "h"}))
+mutant(A08, "numerical_gradient", "divides by h, not 2h", _NUMGRAD.format(**{**_NG, "den": "h"}))
+mutant(A08, "numerical_gradient", "h ignored (always 1e-5)", _NUMGRAD.format(**{**_NG, "step": "1e-5", "minus": "1e-5",
+                                                                                 "den": "2e-5"}))
+mutant(A08, "numerical_gradient", "perturbs the caller's x and never puts it back",
+       _NUMGRAD.format(**{**_NG, "restore": "pass"}).replace("x = np.array(x, dtype=np.float64)", "x = np.asarray(x)"))
+
+_CONVB = """
+def conv2d_backward(dout, x, w, b=None, stride=1, padding=0):
+    x, w, dout = (np.asarray(a, dtype=np.float64) for a in (x, w, dout))
+    if x.ndim != 4 or w.ndim != 4 or w.shape[1] != x.shape[1]:
+        raise ValueError("bad shapes")
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+    ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding
+    N, C, H, W = x.shape
+    O, _, KH, KW = w.shape
+    OH, OW = (H + 2 * ph - KH) // sh + 1, (W + 2 * pw - KW) // sw + 1
+    if dout.shape != (N, O, OH, OW):
+        raise ValueError("dout has the wrong shape")
+    xp = np.pad(x, [(0, 0), (0, 0), (ph, ph), (pw, pw)])
+    dxp, dw = np.zeros_like(xp), np.zeros_like(w)
+    for p in range(KH):
+        for q in range(KW):
+            rows = slice(p, p + sh * (OH - 1) + 1, sh)
+            cols = slice(q, q + sw * (OW - 1) + 1, sw)
+            {dw_line}
+            dxp[:, :, rows, cols] += np.einsum("nohw,oc->nchw", dout, {tap})
+    dx = {crop}
+    return dx, dw, {db}
+"""
+_CB = dict(dw_line='dw[:, :, p, q] = np.einsum("nohw,nchw->oc", dout, xp[:, :, rows, cols])',
+           tap="w[:, :, p, q]", crop="dxp[:, :, ph:ph + H, pw:pw + W]",
+           db="None if b is None else dout.sum(axis=(0, 2, 3))")
+mutant(A08, "conv2d_backward", "missing flip: dx built with the kernel turned around",
+       _CONVB.format(**{**_CB, "tap": "w[:, :, KH - 1 - p, KW - 1 - q]"}))
+mutant(A08, "conv2d_backward", "= instead of +=: dw of the last image only",
+       _CONVB.format(**{**_CB, "dw_line": 'for n in range(N):\n                dw[:, :, p, q] = '
+                                          'np.einsum("ohw,chw->oc", dout[n], xp[n, :, rows, cols])'}))
+mutant(A08, "conv2d_backward", "db forgotten", _CONVB.format(**{**_CB, "db": "None"}))
+mutant(A08, "conv2d_backward", "padding not cut off dx (off by the padding)",
+       _CONVB.format(**{**_CB, "crop": "dxp[:, :, :H, :W]"}))
+mutant(A08, "conv2d_backward", "swapped axes: db summed over the wrong axes",
+       _CONVB.format(**{**_CB, "db": "None if b is None else dout.sum(axis=(1, 2, 3))[:w.shape[0]]"}))
+
+_POOLB = """
+def max_pool2d_backward(dout, x, size=2, stride=None):
+    x, dout = np.asarray(x, dtype=np.float64), np.asarray(dout, dtype=np.float64)
+    if x.ndim != 4:
+        raise ValueError("x must be 4-D")
+    kh, kw = (size, size) if np.ndim(size) == 0 else size
+    stride = {default} if stride is None else stride
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+    N, C, H, W = x.shape
+    if kh > H or kw > W or min(kh, kw, sh, sw) < 1:
+        raise ValueError("bad window")
+    OH, OW = (H - kh) // sh + 1, (W - kw) // sw + 1
+    if dout.shape != (N, C, OH, OW):
+        raise ValueError("dout has the wrong shape")
+    dx = np.zeros_like(x)
+    n, c = np.indices((N, C))
+    for i in range(OH):
+        for j in range(OW):
+            k = x[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw].reshape(N, C, kh * kw).argmax(axis=2)
+            dx[n, c, i * sh + k // kw, j * sw + k % kw] {op} dout[:, :, i, j]
+    return dx
+"""
+mutant(A08, "max_pool2d_backward", "= instead of +=: overlapping windows overwrite",
+       _POOLB.format(default="(kh, kw)", op="="))
+mutant(A08, "max_pool2d_backward", "ignored stride: the default stride is 1",
+       _POOLB.format(default="1", op="+="))
+mutant(A08, "max_pool2d_backward", "swapped axes: row and column of the maximum swapped",
+       _POOLB.format(default="(kh, kw)", op="+=").replace("i * sh + k // kw, j * sw + k % kw",
+                                                           "i * sh + k % kw, j * sw + k // kw"))
+
+
 def for_function(function: str) -> list[Mutant]:
     return [m for m in MUTANTS if m.function == function]
