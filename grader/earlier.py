@@ -84,6 +84,16 @@ def module_source(aid: str) -> str | None:
     return HEADER.format(doc=doc) + "\n".join(imports) + "\n\n\n" + "\n\n\n".join(bodies) + "\n"
 
 
+def notebook_function(aid: str, name: str) -> str:
+    """The source of a function that one of the notebook's own (read-only) cells defines,
+    e.g. 09's `conv2d_naive`, for a benchmark that must time exactly what students see."""
+    for cell in _code_cells(aid):
+        for node in ast.parse(cell["source"]).body:
+            if isinstance(node, ast.FunctionDef) and node.name == name:
+                return ast.get_source_segment(cell["source"], node)
+    raise KeyError(f"no function {name} in {aid}")
+
+
 def write_package(dest: Path, included: list[str]) -> None:
     """Write the package `convcourse.earlier` into `dest` with the modules of `included`;
     the graded functions of every other assignment raise an ImportError naming it."""

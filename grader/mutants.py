@@ -556,6 +556,81 @@ mutant(A08, "max_pool2d_backward", "swapped axes: row and column of the maximum 
        _POOLB.format(default="(kh, kw)", op="+=").replace("i * sh + k // kw, j * sw + k % kw",
                                                            "i * sh + k % kw, j * sw + k // kw"))
 
+A09 = "09_fast_convolution"
+_IM2COL = """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 4:
+        raise ValueError("x must be 4-D")
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+    ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding
+    N, C, H, W = x.shape
+    if sh < 1 or sw < 1 or ph < 0 or pw < 0 or kh > H + 2 * ph or kw > W + 2 * pw:
+        raise ValueError("bad arguments")
+    OH, OW = (H + 2 * ph - kh) // {sh} + 1, (W + 2 * pw - kw) // {sw} + 1
+    xp = np.pad(x, [(0, 0), (0, 0), (ph, ph), (pw, pw)])
+    cols = np.empty((N, OH, OW, C, kh, kw))
+    for p in range(kh):
+        for q in range(kw):
+            cols[:, :, :, :, p, q] = xp[:, :, p:p + {sh} * (OH - 1) + 1:{sh}, q:q + {sw} * (OW - 1) + 1:{sw}].transpose(0, 2, 3, 1)
+    return {ret}
+"""
+_IC = dict(sh="sh", sw="sw", ret="cols.reshape(N * OH * OW, C * kh * kw)")
+mutant(A09, "im2col", "ignored stride", _IM2COL.format(**{**_IC, "sh": "1", "sw": "1"}))
+mutant(A09, "im2col", "swapped axes: one column per window", _IM2COL.format(**{**_IC, "ret": "cols.reshape(N * OH * OW, C * kh * kw).T"}))
+mutant(A09, "im2col", "columns in (p, q, c) order", _IM2COL.format(
+    **{**_IC, "ret": "cols.transpose(0, 1, 2, 4, 5, 3).reshape(N * OH * OW, C * kh * kw)"}))
+
+_FAST = """
+def conv2d_fast(x, w, b=None, stride=1, padding=0):
+    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
+    if x.ndim != 4 or w.ndim != 4 or x.shape[1] != w.shape[1]:
+        raise ValueError("bad shapes")
+    if b is not None and np.shape(b) != (w.shape[0],):
+        raise ValueError("bad bias")
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+    ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding
+    N, C, H, W = x.shape
+    O, _, KH, KW = w.shape
+    if sh < 1 or sw < 1 or ph < 0 or pw < 0 or KH > H + 2 * ph or KW > W + 2 * pw:
+        raise ValueError("bad arguments")
+    OH, OW = (H + 2 * ph - KH) // sh + 1, (W + 2 * pw - KW) // sw + 1
+    xp = np.pad(x, [(0, 0), (0, 0), (ph, ph), (pw, pw)])
+    cols = np.empty((C, KH, KW, N, OH, OW))
+    for p in range(KH):
+        for q in range(KW):
+            cols[:, p, q] = xp[:, :, p:p + sh * (OH - 1) + 1:sh, q:q + sw * (OW - 1) + 1:sw].transpose(1, 0, 2, 3)
+    out = {kernel}.reshape(O, -1) @ cols.reshape(C * KH * KW, -1)
+    out = out.reshape(O, N, OH, OW).transpose({axes})
+    return out if b is None else out + {bias}
+"""
+_F = dict(kernel="w", axes="1, 0, 2, 3", bias="np.asarray(b)[None, :, None, None]")
+mutant(A09, "conv2d_fast", "flipped kernels (true convolution instead of the layer's cross-correlation)",
+       _FAST.format(**{**_F, "kernel": "w[:, :, ::-1, ::-1]"}))
+mutant(A09, "conv2d_fast", "swapped axes: output (C_out, N, H, W) left as is",
+       _FAST.format(**{**_F, "axes": "0, 1, 2, 3"}))
+mutant(A09, "conv2d_fast", "bias forgotten", _FAST.format(**{**_F, "bias": "0.0"}))
+
+_FFT = """
+def fft_convolve2d(image, kernel):
+    image, kernel = np.asarray(image, dtype=np.float64), np.asarray(kernel, dtype=np.float64)
+    if image.ndim != 2 or kernel.ndim != 2:
+        raise ValueError("2-D inputs only")
+    H, W = image.shape
+    KH, KW = kernel.shape
+    if KH > H or KW > W:
+        raise ValueError("kernel larger than the image")
+    size = {size}
+    full = np.fft.irfft2(np.fft.rfft2(image, size) * np.fft.rfft2({kernel}, size), size)
+    return full[{rows}, {cols}]
+"""
+_FF = dict(size="(H + KH - 1, W + KW - 1)", kernel="kernel", rows="KH - 1:H", cols="KW - 1:W")
+mutant(A09, "fft_convolve2d", "missing flip: cross-correlation", _FFT.format(**{**_FF, "kernel": "kernel[::-1, ::-1]"}))
+mutant(A09, "fft_convolve2d", "off-by-one: the valid part taken from the top-left corner",
+       _FFT.format(**{**_FF, "rows": ":H - KH + 1", "cols": ":W - KW + 1"}))
+mutant(A09, "fft_convolve2d", "the full convolution returned, not the valid part",
+       _FFT.format(**{**_FF, "rows": ":", "cols": ":"}))
+
 
 def for_function(function: str) -> list[Mutant]:
     return [m for m in MUTANTS if m.function == function]

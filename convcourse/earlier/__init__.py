@@ -12,6 +12,7 @@ from .pooling import max_pool2d, avg_pool2d, global_avg_pool  # noqa: F401
 from .counting_parameters import conv_params, fc_params, conv_macs, model_summary, total_params  # noqa: F401
 from .receptive_field import receptive_field  # noqa: F401
 from .backpropagation import numerical_gradient, conv2d_backward, max_pool2d_backward  # noqa: F401
+from .fast_convolution import im2col, conv2d_fast, fft_convolve2d  # noqa: F401
 
 # graded functions of assignments that are still open, and their notebooks
 _OPEN = {}
