@@ -49,11 +49,12 @@ def _defined(source: str) -> list[str]:
 
 
 def graded_functions(aid: str) -> list[str]:
-    """The graded functions an assignment's solution cells define, in notebook order."""
+    """The graded functions an assignment's solution cells define, in notebook order;
+    not the capstone's `predict`, which needs the network its notebook trains."""
     from .hidden import REGISTRY
 
     return [name for cell in _code_cells(aid) if cell["solution"]
-            for name in _defined(cell["source"]) if name in REGISTRY]
+            for name in _defined(cell["source"]) if name in REGISTRY and REGISTRY[name].min_accuracy is None]
 
 
 def module_source(aid: str) -> str | None:

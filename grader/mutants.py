@@ -631,6 +631,58 @@ mutant(A09, "fft_convolve2d", "off-by-one: the valid part taken from the top-lef
 mutant(A09, "fft_convolve2d", "the full convolution returned, not the valid part",
        _FFT.format(**{**_FF, "rows": ":", "cols": ":"}))
 
+A10 = "10_capstone_tiny_cnn"
+_CE = """
+def softmax_cross_entropy(logits, y):
+    logits, y = np.asarray(logits, dtype=np.float64), np.asarray(y)
+    if logits.ndim != 2 or y.shape != (logits.shape[0],):
+        raise ValueError("bad shapes")
+    n = logits.shape[0]
+    z = {shift}
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    loss = -log_p[np.arange(n), y].{reduce}()
+    d = np.exp(log_p)
+    {one_hot}
+    return float(loss), d / {scale}
+"""
+_C = dict(shift="logits - logits.max(axis=1, keepdims=True)", reduce="mean", one_hot="d[np.arange(n), y] -= 1.0",
+          scale="n")
+# first: summed instead of averaged; Adam does not mind the scale, so the network still trains
+mutant(A10, "softmax_cross_entropy", "summed over the batch, not averaged", _CE.format(**{**_C, "reduce": "sum",
+                                                                                         "scale": "1"}))
+mutant(A10, "softmax_cross_entropy", "one-hot never subtracted from the gradient",
+       _CE.format(**{**_C, "one_hot": "pass"}))
+mutant(A10, "softmax_cross_entropy", "no maximum subtracted: overflows on large logits",
+       _CE.format(**{**_C, "shift": "logits"}))
+
+_ADAM = """
+def adam_step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    param, grad, m, v = (np.asarray(a, dtype=np.float64) for a in (param, grad, m, v))
+    if not param.shape == grad.shape == m.shape == v.shape or t < 1:
+        raise ValueError("bad arguments")
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = {m_hat}, {v_hat}
+    return param - lr * m_hat / ({root} + eps), m, v
+"""
+_A = dict(m_hat="m / (1 - beta1 ** t)", v_hat="v / (1 - beta2 ** t)", root="np.sqrt(v_hat)")
+mutant(A10, "adam_step", "no bias correction", _ADAM.format(**{**_A, "m_hat": "m", "v_hat": "v"}))
+mutant(A10, "adam_step", "square root of v forgotten", _ADAM.format(**{**_A, "root": "v_hat"}))
+
+# predict: classifiers that do not use the trained network (they need no `model`)
+mutant(A10, "predict", "always the most common digit", """
+def predict(images):
+    return np.full(len(images), 1)
+""")
+mutant(A10, "predict", "nearest class mean of the raw pixels (about 90%: below the pass mark)", """
+def predict(images):
+    from convcourse import load_digits
+    train, train_labels = load_digits()
+    means = np.array([train[train_labels == d].mean(axis=0) for d in range(10)])
+    diff = np.asarray(images, dtype=np.float64)[:, None] - means[None]
+    return (diff ** 2).sum(axis=(2, 3)).argmin(axis=1)
+""")
+
 
 def for_function(function: str) -> list[Mutant]:
     return [m for m in MUTANTS if m.function == function]

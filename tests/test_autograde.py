@@ -99,6 +99,16 @@ def total(aid):
     return submissions.points(aid)["total"]
 
 
+def lost_without(aid, function):
+    """Points lost when `function` is missing: its own, and those of every graded function
+    that cannot pass without it (the capstone's predict needs the loss and the optimiser
+    that train the network)."""
+    from grader.hidden import REGISTRY
+    points = submissions.points(aid)
+    return points[function] + sum(points[other] for other in submissions.checked_functions(aid)
+                                  if function in REGISTRY[other].depends_on)
+
+
 def test_grades_csv_has_nbgrader_columns_and_every_row(graded):
     assert list(graded["rows"][0])[:3] == ["assignment", "duedate", "timestamp"]
     assert {"student_id", "score", "max_score"} <= set(graded["rows"][0])
@@ -147,7 +157,7 @@ def test_crashing_submissions_are_scored_and_the_batch_goes_on(graded):
         if kind == 0:    # syntax error in the first solution cell: that cell's functions fail
             assert score < total(aid)
         elif kind == 1:  # exception before the first function: only that function fails
-            assert score == total(aid) - submissions.points(aid)[first_function]
+            assert score == total(aid) - lost_without(aid, first_function)
         else:            # kernel exits: graded as blank, with a reason
             assert score == 0
             assert any(p["student_id"] == "dan" and p["assignment"] == aid for p in graded["problems"])
@@ -194,7 +204,7 @@ def test_hidden_failure_is_named_in_feedback_without_hidden_code(graded):
 
 @pytest.mark.parametrize("aid,function", [(a, f) for a in AIDS for f in submissions.checked_functions(a)])
 def test_each_unimplemented_function_loses_exactly_its_points(graded, aid, function):
-    assert graded["scores"][(f"gap-{function}", aid)] == total(aid) - submissions.points(aid)[function]
+    assert graded["scores"][(f"gap-{function}", aid)] == total(aid) - lost_without(aid, function)
 
 
 def test_copied_solution_cell_still_gets_full_marks(graded):

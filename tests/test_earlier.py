@@ -22,12 +22,16 @@ def test_committed_package_is_what_release_produces(tmp_path):
             f"convcourse/earlier/{name} differs: run `python -m grader release`"
 
 
+FUNCTIONS = sorted(name for name, spec in REGISTRY.items() if spec.min_accuracy is None)
+
+
 def test_every_graded_function_is_in_exactly_one_assignment():
+    # all but the capstone's predict, which needs the network its notebook trains
     owners = [name for aid in assignment_ids() for name in graded_functions(aid)]
-    assert sorted(owners) == sorted(REGISTRY)
+    assert sorted(owners) == FUNCTIONS
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
+@pytest.mark.parametrize("name", FUNCTIONS)
 def test_model_solution_passes_its_hidden_cases(name):
     earlier = importlib.import_module("convcourse.earlier")
     assert all(v.passed for v in evaluate(name, getattr(earlier, name)))

@@ -117,8 +117,9 @@ register(Spec(
     parts=("dx", "dw", "db"),
     expects="a tuple (dx, dw, db)",
     hints=[
-        Hint(_dx_not_flipped, "dx is off: it is the full convolution of dout with the kernel, i.e. each "
-                              "output's gradient goes back to the inputs its window covered, weighted by w"),
+        Hint(_dx_not_flipped, "dx has the kernel flipped the wrong way: each output sends dout times w "
+                              "(not flipped) back onto the inputs its window covered; as a window sliding "
+                              "over dout, that is the flipped kernel (a full convolution)"),
         Hint(_dw_last_image, "dw holds only the last image of the batch: accumulate over the batch with +=, not ="),
         Hint(_db_per_position, "db must sum dout over the batch and all positions"),
     ],

@@ -9,7 +9,7 @@ from . import reference as ref
 from .core import Case, Hint, Spec, register
 
 HELDOUT = Path(__file__).resolve().parent / "data" / "digits_heldout.npz"
-MIN_ACCURACY = 0.97
+MIN_ACCURACY = 0.96  # the model solution: 97.8-98.6% over 8 initial seeds (see README)
 
 
 def _ce_cases(rng):
@@ -112,6 +112,7 @@ register(Spec(
     make_cases=_predict_cases,
     reference=_true_labels,
     min_accuracy=MIN_ACCURACY,
+    depends_on=("softmax_cross_entropy", "adam_step"),
     expects="an array of predicted labels, one per image",
     seed=1003,
 ))

@@ -65,6 +65,9 @@ class Spec:
     # for a classifier (the capstone): the least fraction of labels that must be right;
     # the reference returns the true labels
     min_accuracy: float | None = None
+    # graded functions this one cannot pass without (the capstone's network is trained
+    # with the student's loss and optimiser): a missing one costs this one's points too
+    depends_on: tuple[str, ...] = ()
 
     def numbers(self, value: Any) -> Any:
         return ADAPTERS[self.adapt](value) if self.adapt else value
