@@ -44,6 +44,12 @@ def main(argv=None) -> int:
             print(f"released {len(written)} notebooks into notebooks/ (no leaks found)")
             print(f"student bundle: {BUNDLE_ZIP} (convcourse.earlier: "
                   f"{', '.join(args.closed) if args.closed else 'no assignment closed yet'})")
+            from .course import assignment_ids
+            from .earlier import needs
+            for aid in assignment_ids():
+                missing = [other for other in needs(aid) if other not in args.closed]
+                if missing:
+                    print(f"  {aid} cannot run in this bundle until these are closed: {', '.join(missing)}")
         elif args.command == "autograde":
             limits = Limits(memory_bytes=args.memory_mb * 2**20, cell_seconds=args.cell_timeout,
                             notebook_seconds=args.notebook_timeout)

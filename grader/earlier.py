@@ -133,6 +133,17 @@ def __getattr__(name):
 '''
 
 
+def needs(aid: str) -> list[str]:
+    """The assignments whose functions the notebook of `aid` imports from convcourse.earlier."""
+    owner = {name: other for other in assignment_ids() for name in graded_functions(other)}
+    found = set()
+    for cell in _code_cells(aid):
+        for node in ast.walk(ast.parse(cell["source"])):
+            if isinstance(node, ast.ImportFrom) and node.module == "convcourse.earlier":
+                found.update(owner[a.name] for a in node.names if a.name in owner)
+    return sorted(found)
+
+
 def before(aid: str) -> list[str]:
     """The assignments before `aid` in course order."""
     ids = assignment_ids()

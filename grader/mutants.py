@@ -577,6 +577,22 @@ def im2col(x, kh, kw, stride=1, padding=0):
 """
 _IC = dict(sh="sh", sw="sw", ret="cols.reshape(N * OH * OW, C * kh * kw)")
 mutant(A09, "im2col", "ignored stride", _IM2COL.format(**{**_IC, "sh": "1", "sw": "1"}))
+mutant(A09, "im2col", "not vectorised: a loop over output positions", """
+def im2col(x, kh, kw, stride=1, padding=0):
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 4:
+        raise ValueError("x must be 4-D")
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+    ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding
+    N, C, H, W = x.shape
+    if sh < 1 or sw < 1 or ph < 0 or pw < 0 or kh > H + 2 * ph or kw > W + 2 * pw:
+        raise ValueError("bad arguments")
+    xp = np.pad(x, [(0, 0), (0, 0), (ph, ph), (pw, pw)])
+    OH, OW = (H + 2 * ph - kh) // sh + 1, (W + 2 * pw - kw) // sw + 1
+    rows = [xp[n, :, i * sh:i * sh + kh, j * sw:j * sw + kw].ravel()
+            for n in range(N) for i in range(OH) for j in range(OW)]
+    return np.array(rows).reshape(N * OH * OW, C * kh * kw)
+""")
 mutant(A09, "im2col", "swapped axes: one column per window", _IM2COL.format(**{**_IC, "ret": "cols.reshape(N * OH * OW, C * kh * kw).T"}))
 mutant(A09, "im2col", "columns in (p, q, c) order", _IM2COL.format(
     **{**_IC, "ret": "cols.transpose(0, 1, 2, 4, 5, 3).reshape(N * OH * OW, C * kh * kw)"}))
@@ -605,6 +621,28 @@ def conv2d_fast(x, w, b=None, stride=1, padding=0):
     return out if b is None else out + {bias}
 """
 _F = dict(kernel="w", axes="1, 0, 2, 3", bias="np.asarray(b)[None, :, None, None]")
+# first, so that the "all wrong" student of the tests meets the line counter in the sandbox
+mutant(A09, "conv2d_fast", "not vectorised: notebook 04's loop over output positions", """
+def conv2d_fast(x, w, b=None, stride=1, padding=0):
+    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
+    if x.ndim != 4 or w.ndim != 4 or x.shape[1] != w.shape[1]:
+        raise ValueError("bad shapes")
+    if b is not None and np.shape(b) != (w.shape[0],):
+        raise ValueError("bad bias")
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+    ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding
+    N, C, H, W = x.shape
+    O, _, KH, KW = w.shape
+    if sh < 1 or sw < 1 or ph < 0 or pw < 0 or KH > H + 2 * ph or KW > W + 2 * pw:
+        raise ValueError("bad arguments")
+    OH, OW = (H + 2 * ph - KH) // sh + 1, (W + 2 * pw - KW) // sw + 1
+    xp = np.pad(x, [(0, 0), (0, 0), (ph, ph), (pw, pw)])
+    out = np.zeros((N, O, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            out[:, :, i, j] = np.tensordot(xp[:, :, i * sh:i * sh + KH, j * sw:j * sw + KW], w, axes=([1, 2, 3], [1, 2, 3]))
+    return out if b is None else out + np.asarray(b)[None, :, None, None]
+""")
 mutant(A09, "conv2d_fast", "flipped kernels (true convolution instead of the layer's cross-correlation)",
        _FAST.format(**{**_F, "kernel": "w[:, :, ::-1, ::-1]"}))
 mutant(A09, "conv2d_fast", "swapped axes: output (C_out, N, H, W) left as is",

@@ -74,3 +74,11 @@ def test_student_package_outside_earlier_defines_no_graded_function():
     for path in (REPO / "convcourse").glob("*.py"):
         text = path.read_text()
         assert not any(f"def {name}(" in text for name in REGISTRY), path
+
+
+def test_what_each_notebook_waits_for():
+    from grader.earlier import needs
+    assert needs("08_backpropagation") == ["03_channels_and_filters", "04_stride_and_padding", "05_pooling"]
+    assert needs("09_fast_convolution") == ["02_image_convolution", "04_stride_and_padding"]
+    assert "08_backpropagation" in needs("10_capstone_tiny_cnn") and "09_fast_convolution" in needs("10_capstone_tiny_cnn")
+    assert all(needs(aid) == [] for aid in assignment_ids()[:8])      # 00-07 build what they use

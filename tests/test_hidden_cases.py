@@ -121,3 +121,24 @@ def test_changing_inputs_in_place_is_reported():
 
     messages = [v.message for v in evaluate("sliding_windows", in_place) if not v.passed]
     assert any("in place" in m for m in messages)
+
+
+def test_loops_over_output_positions_are_counted_not_timed(solutions):
+    """conv2d_fast must be vectorised: notebook 04's loop over positions computes the right
+    values and still fails, by the number of lines it runs; the model solution passes."""
+    loop = solutions["04_stride_and_padding"]["conv2d"]
+    messages = [v.message for v in evaluate("conv2d_fast", loop) if not v.passed]
+    assert messages and all("loop over output positions" in m for m in messages)
+    assert all(v.passed for v in evaluate("conv2d_fast", solutions["09_fast_convolution"]["conv2d_fast"]))
+
+
+def test_switching_the_line_counter_off_fails(solutions):
+    import sys
+    fast = solutions["09_fast_convolution"]["conv2d_fast"]
+
+    def quiet(*args, **kwargs):
+        sys.settrace(None)
+        return fast(*args, **kwargs)
+
+    messages = [v.message for v in evaluate("conv2d_fast", quiet) if not v.passed]
+    assert messages and "switched off the grader's line counter" in messages[0]

@@ -6,6 +6,13 @@ from . import a02_image, a04_stride
 from . import reference as ref
 from .core import REGISTRY, Case, Hint, Spec, register
 
+def _line_budget(channels_times_taps: int) -> int:
+    """Lines of the student's own Python one call may run: a fixed allowance plus four per
+    input channel and kernel tap, so a loop over channels and taps is fine. The model
+    solutions stay under 100; a loop over the output positions of the large cases below
+    (1,152 and 1,600 positions) runs thousands."""
+    return 100 + 4 * channels_times_taps
+
 # x shape, kh, kw, stride, padding
 _COLS = [((1, 1, 4, 4), 2, 2, 1, 0), ((2, 3, 5, 6), 3, 3, 1, 0), ((1, 2, 7, 7), 3, 3, 2, 1),
          ((2, 1, 6, 5), 2, 3, (2, 1), (1, 0)), ((3, 2, 5, 5), 1, 1, 1, 0), ((1, 3, 4, 6), 4, 6, 1, 0),
@@ -17,6 +24,9 @@ def _im2col_cases(rng):
                   describe=f"x {s}, a {kh}x{kw} window, stride {st}, padding {p}")
              for s, kh, kw, st, p in _COLS]
     cases.append(Case((rng.normal(size=(2, 2, 5, 5)), 3, 3), {}, describe="x (2, 2, 5, 5), 3x3, default stride and padding"))
+    # 1,152 output positions: a Python loop over them shows in the line count
+    cases.append(Case((rng.normal(size=(2, 3, 24, 24)), 3, 3), {"padding": 1},
+                      describe="x (2, 3, 24, 24), a 3x3 window, stride 1, padding 1"))
     cases += [Case((rng.normal(size=(2, 5, 5)), 3, 3), {}, describe="a 3-D x", raises=ValueError),
               Case((rng.normal(size=(1, 1, 3, 3)), 4, 2), {}, describe="a window taller than x", raises=ValueError),
               Case((rng.normal(size=(1, 1, 5, 5)), 2, 2), {"stride": 0}, describe="stride 0", raises=ValueError)]
@@ -38,6 +48,7 @@ register(Spec(
     name="im2col",
     make_cases=_im2col_cases,
     reference=ref.im2col,
+    max_lines=lambda case: _line_budget(np.shape(case.args[0])[1] * case.args[1] * case.args[2]),
     hints=[
         Hint(_cols_position_major, "transposed: one row per output position, one column per (c, p, q)"),
         Hint(_cols_channel_last, "the columns are in (p, q, c) order: use (c, p, q), the order of "
@@ -52,7 +63,7 @@ register(Spec(
 def _fast_conv_cases(rng):
     cases = a04_stride._conv_cases(rng)
     for xs, ws, stride, padding in [((4, 8, 16, 16), (16, 8, 3, 3), 1, 1), ((2, 16, 12, 10), (8, 16, 5, 3), 2, 2),
-                                    ((1, 3, 32, 32), (6, 3, 5, 5), 1, 0)]:
+                                    ((1, 3, 32, 32), (6, 3, 5, 5), 1, 0), ((1, 2, 40, 40), (3, 2, 3, 3), 1, 1)]:
         cases.append(Case((rng.normal(size=xs), rng.normal(size=ws), rng.normal(size=ws[0])),
                           {"stride": stride, "padding": padding},
                           describe=f"x {xs}, w {ws}, stride {stride}, padding {padding}, with bias"))
@@ -63,6 +74,7 @@ register(Spec(
     name="conv2d_fast",
     make_cases=_fast_conv_cases,
     reference=ref.conv2d_fast,
+    max_lines=lambda case: _line_budget(int(np.prod(np.shape(case.args[1])[1:]))),
     hints=REGISTRY["conv2d"].hints,
     seed=902,
 ))

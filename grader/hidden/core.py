@@ -20,6 +20,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..inkernel.adapters import ADAPTERS, unpack_parts
+from ..inkernel.linecount import TAMPERED, call_counting_lines
 
 
 class HiddenTestFailure(AssertionError):
@@ -68,6 +69,10 @@ class Spec:
     # graded functions this one cannot pass without (the capstone's network is trained
     # with the student's loss and optimiser): a missing one costs this one's points too
     depends_on: tuple[str, ...] = ()
+    # most lines of the student's own Python one call may run on a case
+    # (grader/inkernel/linecount.py): catches a Python loop over output positions where the
+    # function must be vectorised
+    max_lines: Callable[[Case], int] | None = None
 
     def numbers(self, value: Any) -> Any:
         return ADAPTERS[self.adapt](value) if self.adapt else value
@@ -196,19 +201,25 @@ class Outcome:
     type_name: str = ""              # the result's type, when it is not numbers
     modified: bool = False           # an input array was changed in place
     calls: int = 0                   # calls made to callable arguments (signals)
+    lines: int = 0                   # lines of non-library Python run (when the spec counts them)
 
 
-def run_case(func: Callable, case: Case, adapt: Callable[[Any], Any] = lambda value: value) -> Outcome:
+def run_case(func: Callable, case: Case, adapt: Callable[[Any], Any] = lambda value: value,
+             count_lines: bool = False) -> Outcome:
     """Call the student's function quietly on a copy of the case's inputs: warnings or
     prints must not cost points."""
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
     sink = io.StringIO()
+    lines = 0
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"), \
                 contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             warnings.simplefilter("ignore")
-            result = func(*args, **kwargs)
+            if count_lines:
+                result, lines = call_counting_lines(func, args, kwargs)
+            else:
+                result = func(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - recorded by type: its text could echo hidden inputs
         return Outcome(raised=type(exc).__name__)
     modified = any(isinstance(b, np.ndarray) and not np.array_equal(b, a) for b, a in zip(case.args, args))
@@ -217,7 +228,7 @@ def run_case(func: Callable, case: Case, adapt: Callable[[Any], Any] = lambda va
         value = _as_float_array(adapt(result))
     except Exception:  # noqa: BLE001 - not of the expected form: judged as not numbers
         value = None
-    return Outcome(value=value, type_name=_type_name(result), modified=modified, calls=calls)
+    return Outcome(value=value, type_name=_type_name(result), modified=modified, calls=calls, lines=lines)
 
 
 def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
@@ -239,6 +250,12 @@ def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
     if spec.max_calls is not None and outcome.calls > spec.max_calls(case):
         return (f"called f and g {outcome.calls} times{where}: evaluate them on whole arrays "
                 "(no Python loop over tau)")
+    if spec.max_lines is not None and outcome.lines > spec.max_lines(case):
+        if outcome.lines >= TAMPERED:
+            return f"switched off the grader's line counter{where}"
+        return (f"ran {outcome.lines} lines of Python{where}, more than {spec.max_lines(case)}: is there a Python "
+                "loop over output positions? Gather the windows and use one matrix product (a loop over "
+                "the kernel's taps is fine)")
     got = outcome.value
     if got is None:
         return f"returned {outcome.type_name or 'something'}{where}; expected {spec.expects}"
@@ -327,7 +344,8 @@ def evaluate(name: str, func: Callable) -> list[Verdict]:
     if forbidden:
         return [Verdict(False, f"{name} uses {', '.join(forbidden)}; implement it with numpy "
                                "arithmetic only (no ready-made convolution routines)")]
-    return verdicts_from_outcomes(name, [run_case(func, case, spec.numbers) for case in spec.cases()])
+    return verdicts_from_outcomes(name, [run_case(func, case, spec.numbers, spec.max_lines is not None)
+                                         for case in spec.cases()])
 
 
 def check(name: str, func: Callable) -> None:

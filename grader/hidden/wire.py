@@ -48,7 +48,8 @@ def write_cases(folder: Path) -> None:
         cases = [{"args": [_encode(a, arrays) for a in case.args],
                   "kwargs": {k: _encode(v, arrays) for k, v in case.kwargs.items()}}
                  for case in spec.cases()]
-        (folder / f"{name}.json").write_text(json.dumps({"name": name, "cases": cases, "adapt": spec.adapt}))
+        (folder / f"{name}.json").write_text(json.dumps({"name": name, "cases": cases, "adapt": spec.adapt,
+                                                               "count_lines": spec.max_lines is not None}))
         np.savez(folder / f"{name}.npz", **arrays)
 
 
@@ -86,5 +87,6 @@ def outcomes_from_payload(payload: dict) -> list[Outcome] | None:
             type_name=f"a {str(rec.get('type', 'value'))[:40]}",
             modified=bool(rec.get("modified", False)),
             calls=int(rec.get("calls", 0)) if isinstance(rec.get("calls", 0), int) else 10**9,
+            lines=int(rec.get("lines", 0)) if isinstance(rec.get("lines", 0), int) else 10**9,
         ))
     return outcomes

@@ -22,6 +22,7 @@ import warnings
 import numpy as np
 
 from adapters import ADAPTERS
+from linecount import call_counting_lines
 from protocol import MIME
 from signals import Field, Signal
 
@@ -111,7 +112,10 @@ def harvest(name, func):
             with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
                     np.errstate(all="ignore"), warnings.catch_warnings(), tripwires():
                 warnings.simplefilter("ignore")
-                value = func(*args, **kwargs)
+                if spec.get("count_lines"):
+                    value, record["lines"] = call_counting_lines(func, args, kwargs)
+                else:
+                    value = func(*args, **kwargs)
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # noqa: BLE001 - SystemExit included: it is the student's
