@@ -227,5 +227,10 @@ Then, for each assignment in `notebooks/<id>/`:
    notebook's toolbar (or run `.venv/bin/nbgrader validate notebooks/<id>/<id>.ipynb`).
 5. Submit the `.ipynb` file as your course asks (upload, or `nbgrader submit`).
 
+Notebooks 08-10 import functions of earlier notebooks from `convcourse.earlier`: the model
+solutions of the assignments that were closed when this bundle was made. If one is not
+there yet, the import error names its notebook: define your own from that notebook in a
+cell above the import, or ask for the course release made after its deadline.
+
 Do not delete, rename or edit the test cells: they are restored before grading.
 """

@@ -7,7 +7,8 @@ time can hide from it. It refuses, anywhere in that code:
   scipy.ndimage, torch, ...), however they are bound (alias, default argument, lambda);
 - the grader's machinery (the in-kernel harness, IPython's display publisher);
 - dynamic lookups that would hide either (getattr, eval, exec, __import__, importlib,
-  sys.modules, __dict__, numpy's private _core).
+  sys.modules, __dict__, numpy's private _core), and the tracing hooks that would switch
+  off the line counter (sys.settrace, sys.monitoring).
 A flagged notebook scores 0 for its graded functions, with the reason in the feedback.
 The sandbox's harness adds a second line: those routines raise while graded code runs.
 """
@@ -19,12 +20,14 @@ from .hidden.core import FORBIDDEN_ATTRIBUTES, FORBIDDEN_MODULE_PREFIXES
 
 DYNAMIC_NAMES = {"getattr", "setattr", "delattr", "eval", "exec", "compile", "__import__",
                  "globals", "vars", "__builtins__", "get_ipython", "harness"}
+# (settrace and friends would switch off the line counter of grader/inkernel/linecount.py)
 SUSPECT_ATTRIBUTES = {"__dict__", "_core", "core", "display_pub", "publish_display_data", "__globals__",
-                      "__code__", "__closure__"}
+                      "__code__", "__closure__", "settrace", "gettrace", "setprofile", "monitoring"}
 # the grader's machinery, and what would reach around it (processes, threads, sockets,
 # the kernel's own messaging): nothing a convolution exercise needs
 BLOCKED_IMPORTS = ("importlib", "builtins", "ctypes", "IPython", "ipykernel", "jupyter_client", "zmq",
-                   "comm", "harness", "protocol", "signals", "grader", "numpy.core", "numpy._core",
+                   "comm", "harness", "protocol", "signals", "adapters", "linecount", "grader", "numpy.core",
+                   "numpy._core",
                    "threading", "_thread", "multiprocessing", "subprocess", "socket", "signal")
 FORBIDDEN_FROM_NUMPY = {"convolve", "correlate", "polymul", "*"}
 

@@ -118,9 +118,12 @@ def test_static_check_sees_forbidden_routines_however_bound():
                "import harness\nharness.FORBIDDEN.clear()",
                "g = np.__dict__['con' + 'volve']",
                "h = np._core.multiarray.correlate",
-               "def d(x, k):\n    return getattr(np, 'con' + 'volve')(x, k)"]
+               "def d(x, k):\n    return getattr(np, 'con' + 'volve')(x, k)",
+               "import sys\nsys.settrace(None)",                      # would switch off the line counter
+               "import linecount"]
     for source in flagged:
         assert findings(source), source
     clean = ["def e(x, k):\n    y = np.zeros(3)\n    for i in range(3):\n        y[i] += x[i] * k[0]\n    return y",
-             "%matplotlib inline\nfrom numpy.lib.stride_tricks import sliding_window_view\nw = sliding_window_view(x, 3)"]
+             "%matplotlib inline\nfrom numpy.lib.stride_tricks import sliding_window_view\nw = sliding_window_view(x, 3)",
+             "from convcourse.earlier import conv2d, conv2d_backward\nspectrum = np.fft.rfft2(x, (8, 8))"]
     assert student_code_findings(clean) == []
