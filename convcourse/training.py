@@ -60,7 +60,7 @@ def show_filters(w, *, ncols: int = 8, title: str | None = None):
     n = len(w)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.2 * nrows + 0.4), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.5 * nrows + 0.5), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     for i, (ax, f) in enumerate(zip(axes.ravel(), w)):
