@@ -127,3 +127,15 @@ def test_static_check_sees_forbidden_routines_however_bound():
              "%matplotlib inline\nfrom numpy.lib.stride_tricks import sliding_window_view\nw = sliding_window_view(x, 3)",
              "from convcourse.earlier import conv2d, conv2d_backward\nspectrum = np.fft.rfft2(x, (8, 8))"]
     assert student_code_findings(clean) == []
+
+
+def test_packed_tuples_round_trip_and_forgeries_are_refused():
+    import pytest
+
+    from grader.inkernel.adapters import pack_parts, unpack_parts
+    parts = (np.arange(6.0).reshape(2, 3), None, np.float64(2.5), np.zeros((1, 0, 2)))
+    back = unpack_parts(pack_parts(parts))
+    assert back[1] is None and back[0].tolist() == parts[0].tolist() and back[2] == 2.5 and back[3].shape == (1, 0, 2)
+    for forged in ([np.inf, 1.0], [np.nan], [2.0, 1e12, 1.0, 5.0], [1.5, 2.0, 0.0], [1.0, -3.0], [3.0, 2.0]):
+        with pytest.raises(ValueError):
+            unpack_parts(np.array(forged))

@@ -49,12 +49,15 @@ def unpack_parts(flat):
             parts.append(None)
             i += 1
             continue
-        if ndim != int(ndim) or not 0 <= ndim <= 8 or i + 1 + int(ndim) > len(flat):
+        if not (0 <= ndim <= 8 and ndim == int(ndim)) or i + 1 + int(ndim) > len(flat):
             raise ValueError("not a packing")
-        shape = tuple(int(v) for v in flat[i + 1:i + 1 + int(ndim)])
+        raw_shape = flat[i + 1:i + 1 + int(ndim)]
+        if not np.all((raw_shape >= 0) & (raw_shape <= len(flat)) & (raw_shape == np.round(raw_shape))):
+            raise ValueError("not a packing")
+        shape = tuple(int(v) for v in raw_shape)
         size = int(np.prod(shape))
         start = i + 1 + int(ndim)
-        if min(shape, default=0) < 0 or start + size > len(flat):
+        if start + size > len(flat):
             raise ValueError("not a packing")
         parts.append(flat[start:start + size].reshape(shape))
         i = start + size
