@@ -45,9 +45,10 @@ def main(argv=None) -> int:
             print(f"student bundle: {BUNDLE_ZIP} (convcourse.earlier: "
                   f"{', '.join(args.closed) if args.closed else 'no assignment closed yet'})")
             from .course import assignment_ids
-            from .earlier import needs
+            from .earlier import graded_modules, needs
+            modules = graded_modules()
             for aid in assignment_ids():
-                missing = [other for other in needs(aid) if other not in args.closed]
+                missing = [other for other in needs(aid, modules) if other not in args.closed]
                 if missing:
                     print(f"  {aid} cannot run in this bundle until these are closed: {', '.join(missing)}")
         elif args.command == "autograde":

@@ -95,18 +95,29 @@ def notebook_function(aid: str, name: str) -> str:
     raise KeyError(f"no function {name} in {aid}")
 
 
-def write_package(dest: Path, included: list[str]) -> None:
+def graded_modules() -> dict[str, tuple[list[str], str]]:
+    """{assignment: (its graded functions, its module's source)} for every assignment that
+    grades functions, in course order: the notebooks read once, for all the packages made
+    from them."""
+    modules = {}
+    for aid in assignment_ids():
+        source = module_source(aid)
+        if source is not None:
+            modules[aid] = (graded_functions(aid), source)
+    return modules
+
+
+def write_package(dest: Path, included: list[str], modules: dict | None = None) -> None:
     """Write the package `convcourse.earlier` into `dest` with the modules of `included`;
-    the graded functions of every other assignment raise an ImportError naming it."""
+    the graded functions of every other assignment raise an ImportError naming it.
+    `modules` is graded_modules(), when the caller writes several packages."""
+    modules = graded_modules() if modules is None else modules
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     exports, still_open = [], {}
-    for aid in assignment_ids():
-        names = graded_functions(aid)
-        if not names:
-            continue
+    for aid, (names, source) in modules.items():
         if aid in included:
-            (dest / f"{module_name(aid)}.py").write_text(module_source(aid), encoding="utf-8")
+            (dest / f"{module_name(aid)}.py").write_text(source, encoding="utf-8")
             exports.append(f"from .{module_name(aid)} import {', '.join(names)}  # noqa: F401")
         else:
             still_open.update({name: aid for name in names})
@@ -133,9 +144,11 @@ def __getattr__(name):
 '''
 
 
-def needs(aid: str) -> list[str]:
-    """The assignments whose functions the notebook of `aid` imports from convcourse.earlier."""
-    owner = {name: other for other in assignment_ids() for name in graded_functions(other)}
+def needs(aid: str, modules: dict | None = None) -> list[str]:
+    """The assignments whose functions the notebook of `aid` imports from convcourse.earlier.
+    `modules` is graded_modules(), when the caller asks for several notebooks."""
+    modules = graded_modules() if modules is None else modules
+    owner = {name: other for other, (names, _) in modules.items() for name in names}
     found = set()
     for cell in _code_cells(aid):
         for node in ast.walk(ast.parse(cell["source"])):
@@ -152,5 +165,6 @@ def before(aid: str) -> list[str]:
 
 def write_for_grading(root: Path) -> None:
     """root/<aid>/: the package seen by the sandbox that grades `aid`."""
+    modules = graded_modules()
     for aid in assignment_ids():
-        write_package(root / aid, before(aid))
+        write_package(root / aid, before(aid), modules)
