@@ -83,10 +83,15 @@ def same_padding(f):
     return (f - 1) // 2
 
 
+def _conv_windows(x, kh, kw, stride, padding):
+    """Every window of a convolution, (N, C, H_out, W_out, kh, kw): a view of the padded x."""
+    sh, sw = _pair(stride)
+    return sliding_window_view(zero_pad(x, padding), (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
+
+
 def conv2d(x, w, b=None, stride=1, padding=0):
     w = np.asarray(w, dtype=np.float64)
-    sh, sw = _pair(stride)
-    windows = sliding_window_view(zero_pad(x, padding), w.shape[2:], axis=(2, 3))[:, :, ::sh, ::sw]
+    windows = _conv_windows(x, *w.shape[2:], stride, padding)
     out = np.einsum("nchwij,ocij->nohw", windows, w)
     if b is not None:
         out = out + np.asarray(b, dtype=np.float64)[None, :, None, None]
@@ -195,10 +200,6 @@ def numerical_gradient(f, x, h=1e-5):
     return grad
 
 
-def _conv_windows(xp, kh, kw, sh, sw, oh, ow):
-    return sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw][:, :, :oh, :ow]
-
-
 def conv2d_backward(dout, x, w, b=None, stride=1, padding=0):
     x = np.asarray(x, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64)
@@ -209,7 +210,7 @@ def conv2d_backward(dout, x, w, b=None, stride=1, padding=0):
     _, _, KH, KW = w.shape
     OH, OW = dout.shape[2:]
     xp = zero_pad(x, (ph, pw))
-    dw = np.einsum("nchwij,nohw->ocij", _conv_windows(xp, KH, KW, sh, sw, OH, OW), dout)
+    dw = np.einsum("nchwij,nohw->ocij", _conv_windows(x, KH, KW, stride, padding), dout)
     dxp = np.zeros_like(xp)
     for i in range(KH):  # each kernel tap scatters dout back onto the inputs it touched
         for j in range(KW):
@@ -237,8 +238,7 @@ def max_pool2d_backward(dout, x, size=2, stride=None):
 
 def im2col(x, kh, kw, stride=1, padding=0):
     """Rows: output positions in (n, i, j) order; columns: (c, p, q), as w.reshape(C_out, -1)."""
-    sh, sw = _pair(stride)
-    windows = sliding_window_view(zero_pad(x, padding), (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
+    windows = _conv_windows(x, kh, kw, stride, padding)
     N, C, OH, OW = windows.shape[:4]
     return windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * OH * OW, C * kh * kw)
 
