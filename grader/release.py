@@ -16,9 +16,12 @@ from pathlib import Path
 from .course import DATA, NOTEBOOKS, REPO, SOLUTIONS, assignment_ids
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-BUNDLE_DIR = REPO / "build" / "student"
-BUNDLE_ZIP = REPO / "build" / "conv-course-student.zip"
+BUILD = REPO / "build"
+BUNDLE_ZIP = BUILD / "conv-course-student.zip"
+# the repository's files the bundle shares, and bundle/: what only students get (their README,
+# their JupyterLab's configuration)
 BUNDLE_FILES = ["course", "requirements.txt", "constraints.txt"]
+BUNDLE_OWN = REPO / "bundle"
 
 
 class ReleaseError(RuntimeError):
@@ -133,34 +136,37 @@ def bundle_problems(bundle_dir: Path, closed: list[str]) -> list[str]:
     return problems
 
 
-def build_bundle(release_dir: Path = NOTEBOOKS, closed: list[str] = ()) -> Path:
-    """The student bundle: released notebooks, data, the student-side helpers and the
-    set-up script; `convcourse.earlier` holds the model solutions of the `closed`
-    assignments only. No grader, no solutions of open assignments."""
+def build_bundle(release_dir: Path = NOTEBOOKS, closed: list[str] = (), out: Path = BUILD) -> Path:
+    """The student bundle `out/conv-course-student.zip` (unpacked in `out/student/`): released
+    notebooks, data, the student-side helpers, the set-up script and bundle/;
+    `convcourse.earlier` holds the model solutions of the `closed` assignments only. No grader,
+    no solutions of open assignments."""
     from .earlier import write_package
 
     closed = check_closed(list(closed))
-    shutil.rmtree(BUNDLE_DIR, ignore_errors=True)
-    BUNDLE_DIR.mkdir(parents=True)
-    shutil.copytree(release_dir, BUNDLE_DIR / "notebooks")
-    shutil.copytree(DATA, BUNDLE_DIR / "data")
-    shutil.copytree(REPO / "convcourse", BUNDLE_DIR / "convcourse",
+    staging = Path(out) / "student"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    shutil.copytree(release_dir, staging / "notebooks")
+    shutil.copytree(DATA, staging / "data")
+    shutil.copytree(REPO / "convcourse", staging / "convcourse",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "earlier"))
-    write_package(BUNDLE_DIR / "convcourse" / "earlier", closed)
-    problems = bundle_problems(BUNDLE_DIR, closed)
+    write_package(staging / "convcourse" / "earlier", closed)
+    problems = bundle_problems(staging, closed)
     if problems:
         raise ReleaseError("the student bundle leaks solutions:\n  " + "\n  ".join(problems))
     for name in BUNDLE_FILES:
-        shutil.copy2(REPO / name, BUNDLE_DIR / name)
-    (BUNDLE_DIR / "README.md").write_text(STUDENT_README, encoding="utf-8")
-    BUNDLE_ZIP.unlink(missing_ok=True)
-    with zipfile.ZipFile(BUNDLE_ZIP, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(BUNDLE_DIR.rglob("*")):
+        shutil.copy2(REPO / name, staging / name)
+    shutil.copytree(BUNDLE_OWN, staging, dirs_exist_ok=True)
+    zip_path = Path(out) / BUNDLE_ZIP.name
+    zip_path.unlink(missing_ok=True)
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(staging.rglob("*")):
             if path.is_file():
-                info = zipfile.ZipInfo.from_file(path, Path("conv-course") / path.relative_to(BUNDLE_DIR))
+                info = zipfile.ZipInfo.from_file(path, Path("conv-course") / path.relative_to(staging))
                 info.date_time = (2026, 1, 1, 0, 0, 0)  # reproducible archive
                 zf.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
-    return BUNDLE_ZIP
+    return zip_path
 
 
 def student_package_problems() -> list[str]:
@@ -208,29 +214,3 @@ def release(dest: Path = NOTEBOOKS, bundle: bool = True, closed: list[str] = ())
     if bundle:
         build_bundle(dest, closed)
     return sorted(dest.rglob("*.ipynb"))
-
-
-STUDENT_README = """\
-# Convolution for CNNs: student bundle
-
-Set up once and open JupyterLab (Python 3.11 and pip are all you need):
-
-    ./course lab
-
-Then, for each assignment in `notebooks/<id>/`:
-1. Read the notebook top to bottom and run the cells in order.
-2. Replace each `raise NotImplementedError()` under `# YOUR CODE HERE` with your code.
-3. Run the test cell under each exercise: those are the visible tests. The grader also
-   runs hidden tests on other inputs (other shapes, strides, paddings), so make your code
-   general, not just right for the visible examples.
-4. Before submitting, Restart the kernel and run all cells, then press Validate in the
-   notebook's toolbar (or run `.venv/bin/nbgrader validate notebooks/<id>/<id>.ipynb`).
-5. Submit the `.ipynb` file as your course asks (upload, or `nbgrader submit`).
-
-Notebooks 08-10 import functions of earlier notebooks from `convcourse.earlier`: the model
-solutions of the assignments that were closed when this bundle was made. If one is not
-there yet, the import error names its notebook: define your own from that notebook in a
-cell above the import, or ask for the course release made after its deadline.
-
-Do not delete, rename or edit the test cells: they are restored before grading.
-"""

@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from grader.course import NOTEBOOKS, REPO, SOLUTIONS, assignment_ids
+from grader.course import NOTEBOOKS, SOLUTIONS, assignment_ids
 from grader.release import build_bundle, find_leaks, generate
 
 
@@ -63,8 +63,8 @@ def test_leak_check_has_teeth(tmp_path):
     assert "has outputs" in problems
 
 
-def test_student_bundle_has_no_grader_and_no_solutions():
-    zip_path = build_bundle()
+def test_student_bundle_has_no_grader_and_no_solutions(tmp_path):
+    zip_path = build_bundle(out=tmp_path)   # never build/, which holds the TA's release
     with zipfile.ZipFile(zip_path) as zf:
         names = zf.namelist()
         assert any(n.startswith("conv-course/notebooks/") for n in names)
@@ -74,4 +74,7 @@ def test_student_bundle_has_no_grader_and_no_solutions():
         for n in names:
             text = zf.read(n)
             assert b"BEGIN SOLUTION" not in text and b"BEGIN HIDDEN TESTS" not in text, n
-    assert zip_path.parent == REPO / "build"
+        # the student's own JupyterLab configuration (tests/test_browser.py sees it at work)
+        assert "conv-course/jupyter-config/labconfig/page_config.json" in names
+        assert "conv-course/README.md" in names and "conv-course/requirements-test.txt" not in names
+    assert zip_path.parent == tmp_path
