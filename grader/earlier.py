@@ -145,7 +145,7 @@ def __getattr__(name):
 
 
 def needs(aid: str, modules: dict | None = None) -> list[str]:
-    """The assignments whose functions the notebook of `aid` imports from convcourse.earlier.
+    """The assignments whose functions the notebook of `aid` takes from convcourse.earlier.
     `modules` is graded_modules(), when the caller asks for several notebooks."""
     modules = graded_modules() if modules is None else modules
     owner = {name: other for other, (names, _) in modules.items() for name in names}
@@ -154,6 +154,10 @@ def needs(aid: str, modules: dict | None = None) -> list[str]:
         for node in ast.walk(ast.parse(cell["source"])):
             if isinstance(node, ast.ImportFrom) and node.module == "convcourse.earlier":
                 found.update(owner[a.name] for a in node.names if a.name in owner)
+            # own_or_earlier(globals(), "conv2d", ...) of convcourse.prerequisites
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "own_or_earlier":
+                found.update(owner[a.value] for a in node.args
+                             if isinstance(a, ast.Constant) and a.value in owner)
     return sorted(found)
 
 

@@ -40,7 +40,7 @@ def conv2d_backward(dout, x, w, b=None, stride=1, padding=0):
 
     Given dout = dL/dout for out = conv2d(x, w, b, stride, padding):
         dw[o, c, p, q] = sum_{n, i, j} dout[n, o, i, j] * xp[n, c, i*sh + p, j*sw + q]
-        dxp[n, c, a, b'] = sum_{o, i, j} dout[n, o, i, j] * w[o, c, a - i*sh, b' - j*sw]
+        dxp[n, c, a, a'] = sum_{o, i, j} dout[n, o, i, j] * w[o, c, a - i*sh, a' - j*sw]
         db[o] = sum_{n, i, j} dout[n, o, i, j]
     where xp is x zero-padded by (ph, pw), and dx is dxp without its padding.
 

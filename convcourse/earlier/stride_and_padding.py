@@ -52,8 +52,8 @@ def conv_output_size(n, f, stride=1, padding=0):
 
 
 def stride_fits(n, f, stride=1, padding=0):
-    """True if the windows tile the padded input exactly: f <= n + 2*padding and
-    (n + 2*padding - f) is divisible by stride; False otherwise.
+    """True if the last window ends exactly at the padded input's last row: f <= n + 2*padding
+    and (n + 2*padding - f) is divisible by stride; False otherwise.
 
     Inputs:
     - n: input size; f: filter size; stride >= 1; padding >= 0 (per side); all ints
