@@ -1,0 +1,138 @@
+"""Fixtures shared by several test modules: notebooks run in this process, and the student
+bundle as a student meets it (unzipped into an empty folder, set up by its own script,
+JupyterLab started by it)."""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from grader.course import NOTEBOOKS, REPO, assignment_ids
+from grader.release import build_bundle
+from notebook_runs import NotebookRun, run_notebook
+
+OUT = REPO / "out" / "student-side"   # screenshots and measured times, for people to look at
+
+
+@pytest.fixture(scope="session")
+def notebook_runs() -> dict[str, NotebookRun]:
+    """{assignment: its solution notebook run in this process (tests/notebook_runs.py)},
+    each notebook run once, when first asked for."""
+    class Runs(dict):
+        def __missing__(self, aid):
+            self[aid] = run_notebook(aid)
+            return self[aid]
+    return Runs()
+
+
+def student_env(home: Path | None = None) -> dict[str, str]:
+    """A student's shell: none of the repository's venv, paths or test settings."""
+    venv_bin = str(Path(sys.executable).parent)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JUPYTER", "PYTHON", "VIRTUAL_ENV", "MPL", "CONVCOURSE", "PYTEST"))}
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    if home is not None:
+        env["HOME"] = str(home)
+    return env
+
+
+def unzip_bundle(zip_path: Path, dest: Path) -> Path:
+    """Unzip as a student does (unzip keeps the script executable); the bundle's folder."""
+    subprocess.run(["unzip", "-q", str(zip_path), "-d", str(dest)], check=True)
+    return dest / "conv-course"
+
+
+@pytest.fixture(scope="session")
+def bundle_zip(tmp_path_factory) -> Path:
+    """The student bundle of the committed release, every assignment closed, built in a
+    temporary folder (never build/, which holds the teaching assistant's release)."""
+    return build_bundle(NOTEBOOKS, assignment_ids(), out=tmp_path_factory.mktemp("bundle-build"))
+
+
+@dataclass
+class SetUpBundle:
+    root: Path
+    setup: subprocess.CompletedProcess
+    seconds: float
+
+
+@pytest.fixture(scope="session")
+def student_bundle(bundle_zip, tmp_path_factory) -> SetUpBundle:
+    """The bundle unzipped into an empty folder and set up by its own `./course setup`
+    (pip's download cache is the machine's, as a student's second try would have it)."""
+    root = unzip_bundle(bundle_zip, tmp_path_factory.mktemp("student"))
+    start = time.perf_counter()
+    setup = subprocess.run(["./course", "setup"], cwd=root, env=student_env(), capture_output=True,
+                           text=True, timeout=1200)
+    seconds = time.perf_counter() - start
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "setup.txt").write_text(f"./course setup in an empty folder: {seconds:.0f} s, exit {setup.returncode}\n"
+                                   f"{setup.stdout}\n{setup.stderr}")
+    assert setup.returncode == 0, f"./course setup failed:\n{setup.stdout}\n{setup.stderr}"
+    return SetUpBundle(root, setup, seconds)
+
+
+@dataclass
+class StudentLab:
+    root: Path
+    url: str
+    token: str
+    log: Path
+
+    def api(self, path: str) -> int:
+        request = urllib.request.Request(f"{self.url}{path}", headers={"Authorization": f"token {self.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def student_lab(student_bundle, tmp_path_factory):
+    """`./course lab` of the set-up bundle, for a new student (an empty HOME), until the
+    session ends; then the whole process group is stopped."""
+    port, token = _free_port(), secrets.token_hex(16)
+    log = tmp_path_factory.mktemp("lab") / "lab.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            ["./course", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+             f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True"],
+            cwd=student_bundle.root, env=student_env(tmp_path_factory.mktemp("home")),
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    lab = StudentLab(student_bundle.root, f"http://127.0.0.1:{port}", token, log)
+    try:
+        deadline = time.monotonic() + 90
+        while lab_status(lab) != 200:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"./course lab did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield lab
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def lab_status(lab: StudentLab) -> int:
+    try:
+        return lab.api("/api/status")
+    except OSError:
+        return 0

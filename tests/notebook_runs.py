@@ -1,0 +1,85 @@
+"""Run a solution notebook's code cells in this process, in order, as a student's run of
+them: hidden blocks left out, figures on Agg and counted, and the clock slowed down.
+
+The slow clock makes every read of `time.perf_counter`, `time.monotonic` and `time.time` a
+hundred seconds later than the last, as on a machine far slower than any student's, with
+every method equally slow. A notebook that asserts anything about measured time (that
+something is fast, or faster than something else) fails here; timings it only shows do not.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+from dataclasses import dataclass, field
+from unittest import mock
+
+import matplotlib
+import nbformat
+
+from grader.course import SOLUTIONS, notebook_names
+from grader.redact import checked_names, split_hidden
+from grader.submissions import _strip_markers
+
+matplotlib.use("Agg")
+
+
+@dataclass
+class NotebookRun:
+    figures: int = 0
+    # graded function -> (a copy of the namespace its test cell starts from, the cell's visible source)
+    before_tests: dict[str, tuple[dict, str]] = field(default_factory=dict)
+
+
+def code_cells(aid: str):
+    """(where, cell) for every code cell of the assignment's solution notebooks."""
+    for name in notebook_names(aid):
+        nb = nbformat.read(SOLUTIONS / aid / f"{name}.ipynb", as_version=4)
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                yield f"{name} cell {index}", cell
+
+
+def is_test(cell) -> bool:
+    return bool(cell.metadata.get("nbgrader", {}).get("grade"))
+
+
+def visible(cell) -> str:
+    """The cell as a student sees it: no solution markers, no hidden block."""
+    return split_hidden(_strip_markers(cell.source))[0]
+
+
+@contextlib.contextmanager
+def slow_clock(step: float = 100.0):
+    now = [time.time()]
+
+    def tick():
+        now[0] += step
+        return now[0]
+
+    with mock.patch("time.perf_counter", tick), mock.patch("time.monotonic", tick), \
+            mock.patch("time.time", tick):
+        yield
+
+
+def run_notebook(aid: str) -> NotebookRun:
+    import matplotlib.pyplot as plt
+
+    run = NotebookRun()
+    namespace: dict = {"__name__": "__main__"}
+    plt.close("all")
+    for where, cell in code_cells(aid):
+        source = visible(cell)
+        if is_test(cell):
+            for name in checked_names(cell.source):
+                run.before_tests[name] = (dict(namespace), source)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+                slow_clock():
+            try:
+                exec(compile(source, where, "exec"), namespace)  # noqa: S102 - our own notebook
+            except Exception as exc:
+                raise AssertionError(f"{where} fails when the machine is slow: "
+                                     f"{type(exc).__name__}: {exc}") from exc
+        run.figures += len(plt.get_fignums())
+        plt.close("all")
+    return run
