@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from grader.course import NOTEBOOKS, REPO, assignment_ids
+from grader.earlier import PACKAGE, module_name
 from grader.release import build_bundle
 from notebook_runs import NotebookRun, run_notebook
 
@@ -43,6 +45,14 @@ def student_env(home: Path | None = None) -> dict[str, str]:
     if home is not None:
         env["HOME"] = str(home)
     return env
+
+
+def own_definitions(assignments: list[str]) -> str:
+    """What a student pastes into a cell above 08-10's earlier-functions cell: their own
+    functions of those assignments (here the model solutions, from the repository's
+    convcourse.earlier, without each module's docstring)."""
+    return "\n\n\n".join((PACKAGE / f"{module_name(aid)}.py").read_text(encoding="utf-8").split('"""', 2)[2].strip()
+                          for aid in assignments)
 
 
 def unzip_bundle(zip_path: Path, dest: Path) -> Path:

@@ -17,9 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import OUT
+from conftest import OUT, own_definitions
 from grader.course import NOTEBOOKS, assignment_ids, notebook_names
-from grader.earlier import PACKAGE, module_name, needs, write_package
+from grader.earlier import needs, write_package
 from grader.submissions import solution_sources
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -268,9 +268,8 @@ def test_08_runs_with_own_definitions_above_when_earlier_assignments_are_open(la
         index = page.evaluate(INDEX_OF, "earlier-functions")
         page.evaluate(EDIT_CELL, index)
         page.evaluate("window.jupyterapp.commands.execute('notebook:insert-cell-above')")
-        own = "\n\n\n".join((PACKAGE / f"{module_name(a)}.py").read_text().split('"""', 2)[2].strip()
-                            for a in missing)
-        page.evaluate("(src) => window.__nb.content.activeCell.model.sharedModel.setSource(src)", own)
+        page.evaluate("(src) => window.__nb.content.activeCell.model.sharedModel.setSource(src)",
+                      own_definitions(missing))
         watch.lap("answers")
         state = restart_and_run_all(page)
         watch.lap("run all")

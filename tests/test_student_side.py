@@ -13,9 +13,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import student_env, unzip_bundle
-from grader.course import REPO, assignment_ids
-from grader.earlier import PACKAGE, graded_modules, module_name, needs, write_package
+from conftest import own_definitions, student_env, unzip_bundle
+from grader.course import assignment_ids
+from grader.earlier import graded_modules, needs, write_package
 from grader.submissions import filled
 from notebook_runs import slow_clock
 
@@ -51,6 +51,7 @@ def test_lab_serves_validate_but_not_the_instructors_tools(student_lab):
     assert student_lab.api("/formgrader") == 404
     assert student_lab.api("/formgraders") == 404
     assert student_lab.api("/assignments?course_id=conv-course") != 404
+    assert student_lab.api("/assignments/validate") == 405          # there, and wants a POST
 
 
 @pytest.fixture(scope="module")
@@ -126,16 +127,6 @@ def test_the_slow_clock_catches_a_speed_assertion():
         exec(source, {})  # noqa: S102 - our own snippet
 
 
-def _students_own_definitions(aid: str, missing: list[str]) -> str:
-    """What a student pastes into a cell above: their functions of the notebooks `missing`
-    (here the model solutions, from the repository's convcourse.earlier)."""
-    parts = []
-    for other in missing:
-        source = (PACKAGE / f"{module_name(other)}.py").read_text(encoding="utf-8")
-        parts.append(source.split('"""', 2)[2].strip())   # without the module docstring
-    return "\n\n\n".join(parts)
-
-
 def _run(nb, folder, monkeypatch, kernel_env_path):
     monkeypatch.setenv("PYTHONPATH", str(kernel_env_path))
     monkeypatch.setenv("MPLBACKEND", "Agg")
@@ -170,7 +161,7 @@ def test_own_definitions_in_a_cell_above_run_clean(nothing_closed, monkeypatch, 
     nb = filled(aid)
     index = next(i for i, c in enumerate(nb.cells)
                  if c.metadata.get("nbgrader", {}).get("grade_id") == "earlier-functions")
-    nb.cells.insert(index, nbformat.v4.new_code_cell(_students_own_definitions(aid, missing)))
+    nb.cells.insert(index, nbformat.v4.new_code_cell(own_definitions(missing)))
     _run(nb, nothing_closed / "notebooks" / aid, monkeypatch, nothing_closed)
     assert _errors(nb) == []
     said = "".join(o.get("text", "") for o in nb.cells[index + 1].outputs)
