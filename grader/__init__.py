@@ -7,9 +7,10 @@ Modules, one job each:
   autograde    grade a folder of submissions in parallel, write feedback and grades.csv
   sandbox      run one notebook in bubblewrap as an unprivileged uid, with limits
   preprocessors  nbgrader preprocessors: sandboxed execution, trusted verdicts, test-cell integrity
-  static_check what a student's own code must not use (forbidden routines, the grader's machinery)
+  static_check what a student's code must not do anywhere: reach into the grader or hide code from it
   redact       nbgrader preprocessor that keeps hidden tests out of feedback
-  inkernel     what runs inside the sandbox: the notebook runner and the harvesting harness
+  inkernel     what runs inside the sandbox: the notebook runner, the harvesting harness, the
+               watch of graded calls and the one list of forbidden routines
   submissions  build notebooks as a student would submit them (for demo and tests)
   mutants      known-wrong variants of every graded function
   startup      start-up costs of nbgrader that a batch skips

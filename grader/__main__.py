@@ -26,6 +26,9 @@ def main(argv=None) -> int:
                     help="seconds one notebook may run (default %(default)s)")
     ag.add_argument("--memory-mb", type=int, default=Limits.memory_bytes // 2**20, metavar="MB",
                     help="memory one sandboxed process may use (default %(default)s)")
+    ag.add_argument("--disk-mb", type=int, default=Limits.disk_bytes // 2**20, metavar="MB",
+                    help="disk space of one notebook's working area, /tmp included, held in memory "
+                         "(default %(default)s)")
     demo = sub.add_parser("demo", help="the full teaching-assistant cycle on a built-in demo class")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="OUT_DIR")
     args = parser.parse_args(argv)
@@ -53,7 +56,7 @@ def main(argv=None) -> int:
                     print(f"  {aid} cannot run in this bundle until these are closed: {', '.join(missing)}")
         elif args.command == "autograde":
             limits = Limits(memory_bytes=args.memory_mb * 2**20, cell_seconds=args.cell_timeout,
-                            notebook_seconds=args.notebook_timeout)
+                            notebook_seconds=args.notebook_timeout, disk_bytes=args.disk_mb * 2**20)
             result = grade(args.submitted, args.out, jobs=args.jobs, limits=limits)
             print(report(result))
         else:

@@ -231,6 +231,7 @@ def _config(out: Path, base_uid: int = 0, slot: int | None = None, limits: Limit
         config.SandboxExecute.cell_seconds = limits.cell_seconds
         config.SandboxExecute.notebook_seconds = limits.notebook_seconds
         config.SandboxExecute.memory_mb = limits.memory_bytes // 2**20
+        config.SandboxExecute.disk_mb = limits.disk_bytes // 2**20
     return config
 
 
@@ -275,6 +276,10 @@ def _grade_one(student: str, aid: str) -> list[str]:
         status = status_file.read_text() if status_file.exists() else "not run"
         if status != "complete":
             problems.append(f"{name}.ipynb did not run to the end ({status}); what ran before was graded")
+        full = out / ".sandbox" / student / aid / f"{name}.disk-full"
+        if full.exists():
+            problems.append(f"{name}.ipynb filled its {full.read_text().strip()} of disk space (files it wrote "
+                            "beyond that failed); what ran was graded")
     timeouts = _timeouts(out / "autograded" / student / aid)
     if timeouts:
         problems.append(f"{timeouts} cell(s) stopped at the time limit")

@@ -32,7 +32,7 @@ from . import sandbox
 from .hidden import REGISTRY, verdicts_from_outcomes
 from .hidden.wire import MIME, outcomes_from_payload, result_payloads
 from .redact import BEGIN, END, checked_names, split_hidden
-from .static_check import student_code_findings
+from .static_check import cell_findings
 
 META_KEY = "conv_course"
 
@@ -81,11 +81,12 @@ class SandboxExecute(NbGraderPreprocessor):
     cell_seconds = Int(sandbox.Limits.cell_seconds, help="time limit of one cell").tag(config=True)
     notebook_seconds = Int(sandbox.Limits.notebook_seconds, help="time limit of a notebook").tag(config=True)
     memory_mb = Int(sandbox.Limits.memory_bytes // 2**20, help="memory limit of a process").tag(config=True)
+    disk_mb = Int(sandbox.Limits.disk_bytes // 2**20, help="size of a notebook's working area").tag(config=True)
 
     @property
     def limits(self) -> sandbox.Limits:
         return sandbox.Limits(memory_bytes=self.memory_mb * 2**20, cell_seconds=self.cell_seconds,
-                              notebook_seconds=self.notebook_seconds)
+                              notebook_seconds=self.notebook_seconds, disk_bytes=self.disk_mb * 2**20)
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
@@ -97,9 +98,10 @@ class SandboxExecute(NbGraderPreprocessor):
         for cell in run.cells:
             if cell.cell_type == "code" and utils.is_grade(cell):
                 kept, _ = split_hidden(cell.source)
-                calls = [f'harness.harvest("{n}", {n})' for n in checked_names(cell.source)]
+                # no name of the notebook's is bound to the harness (the runner imported it at start)
+                calls = [f'__import__("harness").harvest("{n}", {n})' for n in checked_names(cell.source)]
                 if calls:
-                    cell.source = "\n".join([kept, BEGIN, "import harness", *calls, END])
+                    cell.source = "\n".join([kept, BEGIN, *calls, END])
         nbformat.write(run, workdir / "in.ipynb")
         if self.mpl_cache:  # a writable copy, or matplotlib ignores it and builds its own
             uid = self.base_uid + self.slot
@@ -111,6 +113,11 @@ class SandboxExecute(NbGraderPreprocessor):
                                       earlier if earlier is not None and earlier.is_dir() else None)
         # the run's status, where the sandbox cannot write: beside its working folder
         (workdir.parent / f"{info['notebook']}.status").write_text(result.status)
+        full = workdir.parent / f"{info['notebook']}.disk-full"
+        if result.disk_full:
+            full.write_text(f"{self.disk_mb} MB\n")
+        elif full.exists():
+            full.unlink()
         executed = None
         if result.notebook is not None:
             try:
@@ -124,7 +131,7 @@ class SandboxExecute(NbGraderPreprocessor):
                     cell.execution_count = ran.get("execution_count")
         for cell, source in zip(nb.cells, sources):
             cell.source = source
-        resources["sandbox"] = {"status": result.status}
+        resources["sandbox"] = {"status": result.status, "disk_full": result.disk_full}
         return nb, resources
 
 
@@ -138,12 +145,19 @@ class TrustedVerdicts(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         self.tampered = nb.metadata.get(META_KEY, {}).get("tampered", {})
         self.status = resources.get("sandbox", {}).get("status", "not run")
-        self.findings = student_code_findings(self.student_cells(nb, resources["nbgrader"]))
+        cells = self.student_cells(nb, resources["nbgrader"])
+        # (cell index, what) for each reach into the grader, in notebook order
+        self.reaches = [(index, f.what) for index, found in zip(cells, cell_findings(list(cells.values())))
+                        for f in found if f.kind == "grader"]
         nb, resources = super().preprocess(nb, resources)
         if self.status != "complete":
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(
                 f"**Grading note:** the notebook did not run to the end ({self.status}); "
                 "what ran before was graded."))
+        if resources.get("sandbox", {}).get("disk_full"):
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+                "**Grading note:** the notebook filled the disk space it is given while graded; "
+                "writing files beyond it failed. What ran was graded."))
         nb.metadata.pop(META_KEY, None)
         return nb, resources
 
@@ -160,35 +174,40 @@ class TrustedVerdicts(NbGraderPreprocessor):
         payloads = result_payloads(cell.outputs)
         cell.outputs = [o for o in cell.outputs if MIME not in o.get("data", {})]
         already_failed = any(o.get("output_type") == "error" for o in cell.outputs)
+        # a reach into the grader costs the tests after it: earlier results were recorded before it ran
+        reaches = list(dict.fromkeys(what for at, what in self.reaches if at < index))
         for name in checked_names(cell.source):
-            message = self.verdict(name, payloads.get(name, []), quiet_if_not_run=already_failed)
+            message = self.verdict(name, payloads.get(name, []), already_failed, reaches)
             if message:
                 cell.outputs.append(_error_output("HiddenTestFailure", message))
                 break
         return cell, resources
 
     @staticmethod
-    def student_cells(nb, info) -> list[str]:
-        """Sources of the code cells the student wrote: all but the instructor's read-only
-        cells (which OverwriteCells has restored from the gradebook)."""
+    def student_cells(nb, info) -> dict[int, str]:
+        """{index: source} of the code cells the student wrote: all but the instructor's
+        read-only cells (which OverwriteCells has restored from the gradebook)."""
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
             instructor = {_normal(c.source) for c in notebook.source_cells if c.locked}
             test_cells = {c.name for c in notebook.grade_cells}
         # test cells were rewritten from the gradebook by OverwriteCells (a restored one
         # carries nbgrader's "was missing" note, so compare by id, not by text)
-        return [c.source for c in nb.cells if c.cell_type == "code" and _normal(c.source) not in instructor
-                and not (utils.is_grade(c) and c.metadata["nbgrader"].get("grade_id") in test_cells)]
+        return {i: c.source for i, c in enumerate(nb.cells) if c.cell_type == "code" and
+                _normal(c.source) not in instructor and
+                not (utils.is_grade(c) and c.metadata["nbgrader"].get("grade_id") in test_cells)}
 
-    def verdict(self, name: str, payloads: list, quiet_if_not_run: bool = False) -> str | None:
+    def verdict(self, name: str, payloads: list, quiet_if_not_run: bool = False,
+                reaches: list[str] = ()) -> str | None:
         if name not in REGISTRY:
             return f"{name}: no hidden cases are registered (tell your instructor)"
-        if self.findings:
-            return (f"{name}: your code uses {', '.join(self.findings[:3])}; a graded notebook must not "
-                    "call ready-made convolution routines or reach into the grader, anywhere")
         if len(payloads) > 1:
             return f"{name}: the hidden cases reported more than once (tampering with the grader)"
         outcomes = outcomes_from_payload(payloads[0]) if payloads else None
+        # what the watch saw is the most precise reason; a reach into the grader comes next
+        if reaches and not any(o.used for o in outcomes or []):
+            return (f"{name}: a cell above this test uses {', '.join(reaches[:3])}, which reaches into the "
+                    "grader or hides code from it; a notebook must not do that anywhere (see notebook 00)")
         if outcomes is None:  # the cell's own error (shown above it) already says why
             return None if quiet_if_not_run else f"{name}: the hidden cases did not run"
         verdicts = verdicts_from_outcomes(name, outcomes)

@@ -2,20 +2,25 @@
 
 Inside, the notebook sees only what is bound in (an allowlist): the system's /usr, /etc
 and library folders, the Python environment, the student-side package and data (all
-read-only), the in-kernel harness and the hidden cases' inputs (read-only), its own
-working folder (read-write) and a private /tmp. The repository (solutions, grader,
+read-only), the in-kernel harness and the hidden cases' inputs (read-only), and its
+working area (read-write): the working folder, with /tmp inside it, on a tmpfs of
+bounded size mounted for this run alone (`work_area`), so that no notebook can fill the
+grader's disk or memory with files, however many it writes. The repository (solutions, grader,
 tests), the submissions, the grader's output, /root, /home and everything else do not
 exist there; there is no network, no other process, no inherited environment variable.
 Limits: memory (data segment; address space at 4x as a backstop), CPU time, processes
-(per-slot uid, so the limit is real), file size, and wall time (the runner stops at the
-notebook limit; a hard kill follows).
+(per-slot uid, so the limit is real), file size, disk space and files of the working
+area, and wall time (the runner stops at the notebook limit; a hard kill follows).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +41,8 @@ class Limits:
     notebook_seconds: int = 300
     processes: int = 256                 # tasks (threads count) of the slot's uid
     file_bytes: int = 256 * 2**20
+    disk_bytes: int = 512 * 2**20        # the working area, /tmp included (a tmpfs: memory, not disk)
+    disk_files: int = 16384              # files and folders in it
 
 
 class SandboxUnavailable(RuntimeError):
@@ -51,6 +58,89 @@ def check_available() -> None:
     if os.geteuid() != 0:
         raise SandboxUnavailable("the sandbox drops each submission to its own uid, which needs root: "
                                  "run the grader as root (a container or CI job is fine)")
+    with tempfile.TemporaryDirectory() as probe:
+        try:
+            _mount_area(Path(probe), BASE_UID, Limits())
+        except OSError as exc:
+            raise SandboxUnavailable(f"cannot mount a tmpfs for the sandbox's working area ({exc}): run the "
+                                     "grader where root may mount (a container needs CAP_SYS_ADMIN)") from None
+        _unmount(Path(probe))
+
+
+def _mount_area(path: Path, uid: int, limits: Limits) -> None:
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o",
+                           f"size={limits.disk_bytes},nr_inodes={limits.disk_files},mode=0700,uid={uid},gid={uid},"
+                           "nosuid,nodev", "tmpfs", str(path)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise OSError(proc.stderr.strip() or f"mount exited {proc.returncode}")
+
+
+def _unmount(path: Path) -> None:
+    if subprocess.run(["umount", str(path)], capture_output=True).returncode != 0:
+        subprocess.run(["umount", "--lazy", str(path)], capture_output=True)
+
+
+DISK_RESERVE = 2 * 2**30  # what copying a working area back must leave free on the grader's disk
+KEPT_ALWAYS = ("out.ipynb", "status.json")
+
+
+def _regular_files(top: Path):
+    """(path, size) of the regular files under `top`, links and special files left out."""
+    for folder, dirs, files in os.walk(top):
+        for name in files:
+            path = Path(folder) / name
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode):
+                yield path, st.st_size
+
+
+def _copy_back(area: Path, dest: Path) -> None:
+    """Copy the regular files of `area` to `dest` on disk, for inspection: all of them if
+    the disk keeps DISK_RESERVE free, else only the run's results. The sandbox's /tmp is
+    private scratch and goes with the run, as a /tmp does."""
+    files = [(p, s) for p, s in _regular_files(area) if p.relative_to(area).parts[0] != ".tmp"]
+    if shutil.disk_usage(dest.parent).free - sum(size for _, size in files) < DISK_RESERVE:
+        files = [(p, s) for p, s in files if p.parent == area and p.name in KEPT_ALWAYS]
+    for path, _ in files:
+        target = dest / path.relative_to(area)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target, follow_symlinks=False)
+
+
+@contextlib.contextmanager
+def work_area(workdir: Path, uid: int, limits: Limits = Limits()):
+    """Mount a tmpfs of limits.disk_bytes on `workdir` for one run, holding what `workdir`
+    held before and an empty `.tmp` (the sandbox's /tmp); on exit, copy what the run left
+    back to `workdir` on disk (see _copy_back) and unmount."""
+    staged = workdir.with_name(workdir.name + ".staged")
+    shutil.rmtree(staged, ignore_errors=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    workdir.rename(staged)
+    workdir.mkdir()
+    _mount_area(workdir, uid, limits)
+    try:
+        for path, _ in _regular_files(staged):
+            target = workdir / path.relative_to(staged)
+            for folder in [*reversed(target.relative_to(workdir).parents)][1:]:
+                if not (workdir / folder).exists():
+                    (workdir / folder).mkdir()
+                    os.chown(workdir / folder, uid, uid)
+            shutil.copyfile(path, target)
+            os.chown(target, uid, uid)
+        shutil.rmtree(staged)
+        (workdir / ".tmp").mkdir(mode=0o700)
+        os.chown(workdir / ".tmp", uid, uid)
+        yield workdir
+    finally:
+        kept = workdir.with_name(workdir.name + ".kept")
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.mkdir()
+        try:
+            _copy_back(workdir, kept)
+        finally:
+            _unmount(workdir)
+            shutil.rmtree(workdir, ignore_errors=True)
+            kept.rename(workdir)
 
 
 SYSTEM = [Path(p) for p in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")]
@@ -82,7 +172,8 @@ def command(workdir: Path, cases_dir: Path, slot: int, limits: Limits, args: lis
             cmd += ["--symlink", os.readlink(path), str(path)]
         elif path.exists():
             cmd += ["--ro-bind", str(path), str(path)]
-    cmd += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"]
+    # /tmp is a folder of the working area (work_area), so it counts against the same bound
+    cmd += ["--dev", "/dev", "--proc", "/proc", "--bind", str(workdir / ".tmp"), "/tmp"]
     for path in sorted({venv, base, DATA, REPO / "convcourse"}, key=lambda p: len(p.parts)):
         if not any(path == s or s in path.parents for s in SYSTEM):
             cmd += parents(path) + ["--ro-bind", str(path), str(path)]
@@ -119,27 +210,30 @@ def batch_base_uid() -> int:
 class RunResult:
     status: str          # complete, kernel died, notebook time limit, killed, runner error: ...
     notebook: Path | None
+    disk_full: bool = False  # the notebook filled its working area (files it wrote were cut short)
 
 
 def run_notebook(workdir: Path, cases_dir: Path, slot: int, limits: Limits = Limits(),
                  base_uid: int = BASE_UID, earlier_dir: Path | None = None) -> RunResult:
-    """Execute workdir/in.ipynb into workdir/out.ipynb inside the sandbox."""
-    os.chown(workdir, base_uid + slot, base_uid + slot)
+    """Execute workdir/in.ipynb into workdir/out.ipynb inside the sandbox, in a working
+    area of bounded size (what workdir held is copied in, what the run left copied back)."""
+    uid = base_uid + slot
     args = [str(Path(sys.prefix) / "bin" / "python"), f"{HARNESS}/runner.py", "in.ipynb", "out.ipynb",
             "status.json", str(limits.cell_seconds), str(limits.notebook_seconds)]
-    try:
-        proc = subprocess.run(command(workdir, cases_dir, slot, limits, args, base_uid, earlier_dir),
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, timeout=limits.notebook_seconds + 60)
-    except subprocess.TimeoutExpired:
-        return RunResult("killed at the wall-time limit", None)
+    with work_area(workdir, uid, limits):
+        try:
+            proc = subprocess.run(command(workdir, cases_dir, slot, limits, args, base_uid, earlier_dir),
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, timeout=limits.notebook_seconds + 60)
+        except subprocess.TimeoutExpired:
+            return RunResult("killed at the wall-time limit", None)
     out = workdir / "out.ipynb"
     # The runner exits 0 only after writing its results with nothing else left running;
     # any other exit (the notebook killed it, say) means nothing that came back is trusted.
     if proc.returncode != 0 or not safe_file(out):
         return RunResult(f"no notebook came back: the run was stopped (exit {proc.returncode})", None)
     status = read_small_json(workdir / "status.json", 4096) or {}
-    return RunResult(str(status.get("status", "unknown"))[:100], out)
+    return RunResult(str(status.get("status", "unknown"))[:100], out, status.get("disk_full") is True)
 
 
 def safe_file(path: Path, max_bytes: int = 512 * 2**20) -> bool:
@@ -148,7 +242,6 @@ def safe_file(path: Path, max_bytes: int = 512 * 2**20) -> bool:
         st = os.lstat(path)
     except OSError:
         return False
-    import stat
     return stat.S_ISREG(st.st_mode) and st.st_size <= max_bytes
 
 

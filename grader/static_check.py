@@ -1,35 +1,65 @@
-"""What the student's own code in a notebook must not touch, read from its source.
+"""What the student's code in a notebook must not do anywhere: reach into the grader.
 
-Runs in the grader's process on the submitted cells the student wrote (every code cell
-that is not one of the instructor's read-only cells), so nothing the code does at run
-time can hide from it. It refuses, anywhere in that code:
-- ready-made convolution routines (np.convolve, np.correlate, np.polymul, scipy.signal,
-  scipy.ndimage, torch, ...), however they are bound (alias, default argument, lambda);
-- the grader's machinery (the in-kernel harness, IPython's display publisher);
-- dynamic lookups that would hide either (getattr, eval, exec, __import__, importlib,
-  sys.modules, __dict__, numpy's private _core), and the tracing hooks that would switch
-  off the line counter (sys.settrace, sys.monitoring).
-A flagged notebook scores 0 for its graded functions, with the reason in the feedback.
-The sandbox's harness adds a second line: those routines raise while graded code runs.
+Runs in the grader's process on the cells the student wrote (every code cell that is
+not one of the instructor's read-only cells), so nothing the code does at run time can
+hide from it. Ready-made convolution routines are not its business: scratch cells may
+use them, and the watch of each graded call decides whether a graded function did
+(grader/inkernel/watch.py). This check guards that watch and the harness, which share
+the kernel with the student's code. It reports two kinds of finding:
+
+- "grader": code that reaches into the grader or around its watch: importing the
+  harness or the grader; sys.modules, gc's object lists, frames, tracing hooks, ctypes,
+  the builtins module and the namespaces that lead to it (globals(), vars(), locals()
+  outside a function); code the check cannot read (eval, exec, compile, __import__,
+  importlib, unpickling, %run, a change to sys.path that would let the notebook import
+  files it wrote); getattr and its kin with a computed name, or such an attribute's name
+  as a string (they would hide any of these); IPython's shell (get_ipython, except for
+  magics and shell commands); renaming library functions (__module__ and friends). A
+  finding costs the graded functions whose test cells come after the cell it is in:
+  what ran before was already recorded.
+- "routine": a mention of a ready-made convolution routine. Never charged; reported so
+  that the spellings are known to be seen (tests/test_red_team.py).
+
+Builtins count only where the student did not bind the name: a variable called `vars`
+or `compile` is the student's own.
 """
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
-from .hidden.core import FORBIDDEN_ATTRIBUTES, FORBIDDEN_MODULE_PREFIXES
+from .inkernel.forbidden import GRADER_MODULES, ROUTINE_NAMES, ROUTINE_PACKAGES
 
-DYNAMIC_NAMES = {"getattr", "setattr", "delattr", "eval", "exec", "compile", "__import__",
-                 "globals", "vars", "__builtins__", "get_ipython", "harness"}
-# (settrace and friends would switch off the line counter of grader/inkernel/linecount.py)
-SUSPECT_ATTRIBUTES = {"__dict__", "_core", "core", "display_pub", "publish_display_data", "__globals__",
-                      "__code__", "__closure__", "settrace", "gettrace", "setprofile", "monitoring"}
-# the grader's machinery, and what would reach around it (processes, threads, sockets,
-# the kernel's own messaging): nothing a convolution exercise needs
-BLOCKED_IMPORTS = ("importlib", "builtins", "ctypes", "IPython", "ipykernel", "jupyter_client", "zmq",
-                   "comm", "harness", "protocol", "signals", "adapters", "linecount", "grader", "numpy.core",
-                   "numpy._core",
-                   "threading", "_thread", "multiprocessing", "subprocess", "socket", "signal")
-FORBIDDEN_FROM_NUMPY = {"convolve", "correlate", "polymul", "*"}
+# builtins that run or find code the check cannot read, or hand over the namespaces
+UNREADABLE_BUILTINS = {"eval", "exec", "compile", "__import__", "globals", "vars", "breakpoint", "__builtins__",
+                       "get_ipython"}
+# locals() outside a function is globals(), the way to __builtins__; inside one it is harmless
+# imports that reach into the interpreter, the kernel or the grader, or run code unread
+BLOCKED_IMPORTS = (*GRADER_MODULES, "ctypes", "_ctypes", "cffi", "importlib", "builtins", "pickle", "_pickle",
+                   "marshal", "shelve", "dill", "cloudpickle", "joblib", "runpy", "IPython.core", "ipykernel",
+                   "jupyter_client", "zmq", "comm", "_thread", "_posixsubprocess", "zipimport", "pkgutil", "imp", "site")
+# attributes that reach the grader's frames and objects, or the tracing hooks, on any object
+BLOCKED_ATTRIBUTES = {"settrace", "setprofile", "gettrace", "getprofile", "_getframe", "_current_frames",
+                      "get_objects", "get_referrers", "get_referents", "f_back", "f_globals", "f_locals",
+                      "f_builtins", "tb_frame", "gi_frame", "cr_frame", "ag_frame", "__dict__", "__globals__",
+                      "__code__", "__closure__", "__builtins__", "__import__", "__getattribute__", "__subclasses__",
+                      "__self__", "display_pub", "__loader__", "attrgetter", "methodcaller", "get_field"}
+# on the sys module only (common words elsewhere)
+BLOCKED_SYS_ATTRIBUTES = {"modules", "monitoring", "meta_path", "path_hooks", "audit", "addaudithook"}
+# renaming a library object would hide it from the watch, which knows routines by name
+RENAMING = {"__module__", "__name__", "__qualname__", "__file__", "__spec__", "__class__"}
+ATTRIBUTE_BUILTINS = {"getattr", "setattr", "delattr", "hasattr"}
+# IPython turns magics into get_ipython().<method>(name, text): these are allowed, with
+# their text read as Python where it is Python
+MAGIC_METHODS = {"run_line_magic", "run_cell_magic", "system", "getoutput"}
+PYTHON_MAGICS = {"time", "timeit", "capture", "prun"}
+UNREADABLE_MAGICS = {"run", "load_ext", "reload_ext", "loadpy", "debug", "pdb"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str   # "grader" (charged) or "routine" (a mention only)
+    what: str   # as the feedback names it
 
 
 def _python(source: str) -> ast.Module | None:
@@ -44,55 +74,149 @@ def _python(source: str) -> ast.Module | None:
         return None
 
 
-def _blocked_module(name: str) -> bool:
-    return any(name == p or name.startswith(p + ".")
-               for p in (*FORBIDDEN_MODULE_PREFIXES, *BLOCKED_IMPORTS))
+def _matches(name: str, prefixes) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
 
 
-def findings(source: str) -> list[str]:
-    """What one cell of the student's code uses that it must not."""
-    tree = _python(source)
-    if tree is None:
-        return []  # a cell that does not parse does not run either
+def bound_names(trees) -> set[str]:
+    """Every name the student's code binds: assignments, definitions, parameters,
+    imports, loop and with targets."""
+    names = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                names.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                names.add(node.name)
+    return names
+
+
+def _import_findings(node) -> list[Finding]:
     found = []
-    magic_callers = set()
-    for node in ast.walk(tree):
-        # `%matplotlib inline` becomes get_ipython().run_line_magic('matplotlib', 'inline'):
-        # allowed, but the magic's own text is checked as code too
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                node.func.attr in ("run_line_magic", "run_cell_magic") and isinstance(node.func.value, ast.Call):
-            magic_callers.add(id(node.func.value.func))
-            for arg in node.args[1:]:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    found += findings(arg.value)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and id(node) in magic_callers:
-            continue
-        if isinstance(node, ast.Attribute):
-            if node.attr in FORBIDDEN_ATTRIBUTES or node.attr in SUSPECT_ATTRIBUTES:
-                found.append(f".{node.attr}")
-            elif node.attr == "modules" and isinstance(node.value, ast.Name) and node.value.id == "sys":
-                found.append("sys.modules")
-        elif isinstance(node, ast.Name) and node.id in DYNAMIC_NAMES:
-            found.append(node.id)
-        elif isinstance(node, ast.Import):
-            found += [f"import {a.name}" for a in node.names if _blocked_module(a.name)]
-        elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            names = {a.name for a in node.names}
-            if _blocked_module(module) or (module.split(".")[0] == "numpy" and names & FORBIDDEN_FROM_NUMPY) \
-                    or (module.split(".")[0] == "scipy" and names & {"signal", "ndimage", "*"}):
-                found.append(f"from {module} import {', '.join(sorted(names))}")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "harness" in node.value.lower():
-            found.append("the grader's harness")
+    if isinstance(node, ast.Import):
+        modules = [a.name for a in node.names]
+    else:
+        module = node.module or ""
+        if node.level:  # a relative import: a module beside the notebook
+            return [Finding("grader", f"from {'.' * node.level}{module} import ...")]
+        modules = [module] + [f"{module}.{a.name}" for a in node.names]
+        names = {a.name for a in node.names}
+        if module.split(".")[0] == "numpy" and names & {*ROUTINE_NAMES, "*"} or \
+                module.split(".")[0] == "scipy" and names & {"signal", "ndimage", "*"}:
+            found.append(Finding("routine", f"from {module} import {', '.join(sorted(names))}"))
+    for module in modules[:1] if isinstance(node, ast.ImportFrom) else modules:
+        if _matches(module, BLOCKED_IMPORTS):
+            found.append(Finding("grader", f"import {module}"))
+        elif _matches(module, ROUTINE_PACKAGES):
+            found.append(Finding("routine", f"import {module}"))
+    if isinstance(node, ast.ImportFrom):
+        found += [Finding("grader", f"import {m}") for m in modules[1:] if _matches(m, BLOCKED_IMPORTS)]
+        blocked = BLOCKED_ATTRIBUTES | (BLOCKED_SYS_ATTRIBUTES if node.module == "sys" else set())
+        found += [Finding("grader", f"from {node.module} import {a.name}") for a in node.names if a.name in blocked]
     return found
 
 
+def _attribute_findings(attr: str, base: ast.expr, store: bool, own: set[str]) -> list[Finding]:
+    if attr in BLOCKED_ATTRIBUTES or isinstance(base, ast.Name) and base.id == "sys" and attr in BLOCKED_SYS_ATTRIBUTES:
+        return [Finding("grader", f".{attr}")]
+    if store and attr in RENAMING and not (isinstance(base, ast.Name) and base.id in own):
+        return [Finding("grader", f".{attr} = ...")]
+    if attr in ROUTINE_NAMES:
+        return [Finding("routine", f".{attr}")]
+    return []
+
+
+def _changed(node: ast.AST, parents: dict) -> bool:
+    """Whether the expression `node` (sys.path) is assigned, or changed by a method."""
+    parent = parents.get(id(node))
+    if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        return True
+    if isinstance(parent, ast.Subscript) and isinstance(parent.ctx, (ast.Store, ast.Del)):
+        return True
+    return isinstance(parent, ast.Attribute) and parent.attr in {"append", "insert", "extend", "remove", "pop",
+                                                                   "clear", "__setitem__", "__iadd__"} or \
+        isinstance(parent, ast.AugAssign)
+
+
+def findings(source: str, bound: set[str] | None = None, own: set[str] | None = None) -> list[Finding]:
+    """What one cell of the student's code does that the rules name. `bound` holds the
+    names the student's code binds anywhere (builtins shadowed by them are the
+    student's), `own` the functions and classes it defines."""
+    tree = _python(source)
+    if tree is None:
+        return []  # a cell that does not parse does not run either
+    bound = bound_names([tree]) if bound is None else bound
+    own = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))} if own is None else own
+    found: list[Finding] = []
+    allowed_callers = set()
+    parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(tree):
+        # `%timeit f(x)` is get_ipython().run_line_magic('timeit', 'f(x)'), `!ls` is
+        # get_ipython().system('ls'): allowed, and a magic's Python text is checked too
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in MAGIC_METHODS and isinstance(node.func.value, ast.Call) and \
+                isinstance(node.func.value.func, ast.Name) and node.func.value.func.id == "get_ipython":
+            allowed_callers.add(id(node.func.value.func))
+            texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if node.func.attr.endswith("magic") and texts:
+                magic = texts[0]
+                if magic in UNREADABLE_MAGICS:
+                    found.append(Finding("grader", f"%{magic}"))
+                elif magic in PYTHON_MAGICS:
+                    for text in texts[1:]:
+                        found += findings(text, bound, own)
+    in_function = {id(inner) for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                            ast.Lambda))
+                   for inner in ast.walk(node) if inner is not node}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if node.id not in bound and id(node) not in allowed_callers and (
+                    node.id in UNREADABLE_BUILTINS or node.id == "locals" and id(node) not in in_function):
+                found.append(Finding("grader", node.id))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in BLOCKED_ATTRIBUTES:
+            # an attribute's name as data, for attrgetter, a dict lookup, ...
+            found.append(Finding("grader", repr(node.value)))
+        elif isinstance(node, ast.Attribute):
+            found += _attribute_findings(node.attr, node.value, isinstance(node.ctx, ast.Store), own)
+            if node.attr == "path" and isinstance(node.value, ast.Name) and node.value.id == "sys" and \
+                    _changed(node, parents):
+                found.append(Finding("grader", "a change to sys.path"))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found += _import_findings(node)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ATTRIBUTE_BUILTINS and node.func.id not in bound and len(node.args) >= 2:
+            name = node.args[1]
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                found += _attribute_findings(name.value, node.args[0], node.func.id == "setattr", own)
+            else:
+                found.append(Finding("grader", f"{node.func.id} with a computed name"))
+        elif isinstance(node, ast.keyword) and node.arg == "allow_pickle" and \
+                not (isinstance(node.value, ast.Constant) and node.value.value is False):
+            found.append(Finding("grader", "allow_pickle (unpickling runs code)"))
+    return found
+
+
+def cell_findings(sources: list[str]) -> list[list[Finding]]:
+    """The findings of each cell, in order, judged with the names bound across all of
+    the student's cells."""
+    trees = [t for t in map(_python, sources) if t is not None]
+    bound = bound_names(trees)
+    own = {n.name for t in trees for n in ast.walk(t) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    return [findings(source, bound, own) for source in sources]
+
+
 def student_code_findings(sources: list[str]) -> list[str]:
-    """Everything flagged in the student's cells, in order, without repeats."""
+    """Everything the rules name in the student's cells, both kinds, in order, without
+    repeats."""
     seen: list[str] = []
-    for source in sources:
-        for item in findings(source):
-            if item not in seen:
-                seen.append(item)
+    for cell in cell_findings(sources):
+        for item in cell:
+            if item.what not in seen:
+                seen.append(item.what)
     return seen

@@ -24,10 +24,10 @@ def in_sandbox(tmp_path, code):
     work.mkdir(exist_ok=True)
     cases = tmp_path / "cases"
     cases.mkdir(exist_ok=True)
-    os.chown(work, sandbox.BASE_UID + 7, sandbox.BASE_UID + 7)
-    cmd = sandbox.command(work, cases, 7, sandbox.Limits(), [sys.executable, "-c", code])
-    env = dict(os.environ, GRADER_SECRET="s3cret")
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+    with sandbox.work_area(work, sandbox.BASE_UID + 7, sandbox.Limits()):
+        cmd = sandbox.command(work, cases, 7, sandbox.Limits(), [sys.executable, "-c", code])
+        env = dict(os.environ, GRADER_SECRET="s3cret")
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
 
 
 def test_inside_sees_only_what_it_should(tmp_path):
@@ -81,11 +81,10 @@ def _harvest(tmp_path, monkeypatch, name, func):
     write_cases(cases_dir)
     monkeypatch.syspath_prepend(str(sandbox.INKERNEL))
     import harness
-    import IPython.display
 
     published = []
     monkeypatch.setattr(harness, "CASES_DIR", str(cases_dir))
-    monkeypatch.setattr(IPython.display, "publish_display_data", lambda data, **kw: published.append(data))
+    monkeypatch.setattr(harness, "_publish", lambda data, metadata=None: published.append(data))
     harness.harvest(name, func)
     return [{"output_type": "display_data", "data": d} for d in published]
 
@@ -109,24 +108,44 @@ def test_malformed_payloads_are_not_trusted():
     assert outcomes is None or not all(v.passed for v in verdicts_from_outcomes("conv1d", outcomes))
 
 
-def test_static_check_sees_forbidden_routines_however_bound():
-    flagged = ["import numpy as np\n_c = np.convolve",
-               "def a(x, k, _conv=np.convolve):\n    return _conv(x, k)",
-               "f = lambda x, k: np.correlate(x, k)",
-               "from numpy import *",
-               "from scipy import signal",
-               "import harness\nharness.FORBIDDEN.clear()",
+def test_static_check_charges_reaches_into_the_grader_only():
+    """Reaching into the grader is a "grader" finding (charged); a ready-made routine is a
+    "routine" mention (never charged: the watch of graded calls decides)."""
+    reaches = ["import harness\nharness.FORBIDDEN.clear()",
                "g = np.__dict__['con' + 'volve']",
-               "h = np._core.multiarray.correlate",
                "def d(x, k):\n    return getattr(np, 'con' + 'volve')(x, k)",
-               "import sys\nsys.settrace(None)",                      # would switch off the line counter
-               "import linecount"]
-    for source in flagged:
-        assert findings(source), source
-    clean = ["def e(x, k):\n    y = np.zeros(3)\n    for i in range(3):\n        y[i] += x[i] * k[0]\n    return y",
-             "%matplotlib inline\nfrom numpy.lib.stride_tricks import sliding_window_view\nw = sliding_window_view(x, 3)",
-             "from convcourse.earlier import conv2d, conv2d_backward\nspectrum = np.fft.rfft2(x, (8, 8))"]
-    assert student_code_findings(clean) == []
+               "import sys\nsys.settrace(None)",                      # would switch off the watch
+               "import sys\nm = sys.modules",
+               "import linecount", "import watch", "from forbidden import ROUTINE_PACKAGES",
+               "import builtins", "b = __builtins__", "print(globals())", "print(locals())",
+               "exec('x = 1')", "f = eval", "__import__('har' + 'ness')", "import importlib",
+               "import ctypes", "import gc\ngc.get_objects()", "from gc import get_referrers",
+               "import pickle", "np.load('a.npy', allow_pickle=True)", "%run helper.py",
+               "import sys\nsys.path.insert(0, '.')", "def f():\n    pass\nf.__code__",
+               "e.__traceback__.tb_frame.f_back", "from operator import attrgetter",
+               "k = '__globals__'", "get_ipython().display_pub", "np.convolve.__module__ = 'mine'",
+               "%timeit import harness", "from . import mine"]
+    for source in reaches:
+        assert any(f.kind == "grader" for f in findings(source)), source
+    mentions = ["import numpy as np\n_c = np.convolve", "def a(x, k, _conv=np.convolve):\n    return _conv(x, k)",
+                "f = lambda x, k: np.correlate(x, k)", "from numpy import *", "from scipy import signal",
+                "import torch.nn.functional as F"]
+    for source in mentions:
+        kinds = [f.kind for f in findings(source)]
+        assert kinds and set(kinds) == {"routine"}, source
+    innocent = ["def e(x, k):\n    y = np.zeros(3)\n    for i in range(3):\n        y[i] += x[i] * k[0]\n    return y",
+                "%matplotlib inline\nfrom numpy.lib.stride_tricks import sliding_window_view\nw = sliding_window_view(x, 3)",
+                "from convcourse.earlier import conv2d, conv2d_backward\nspectrum = np.fft.rfft2(x, (8, 8))",
+                "from convcourse import earlier\nout = earlier.conv2d(x, w)",
+                "def shape_of(a):\n    return getattr(a, 'shape', None)",
+                "vars = [1, 2]\ncompile = 'no'\nprint(vars, compile)",
+                'def f():\n    """my own test harness"""\n    return "harness"',
+                "def g(x):\n    print(locals())\n    return x",
+                "%timeit -n 3 f(x)\n!ls\nfiles = !ls",
+                "from __future__ import annotations\nimport math, inspect, threading, subprocess, os, sys\nprint(sys.path)",
+                "def deco(f):\n    def wrapper(*a):\n        return f(*a)\n    wrapper.__name__ = f.__name__\n    return wrapper",
+                "np.load('a.npz', allow_pickle=False)"]
+    assert student_code_findings(innocent) == []
 
 
 def test_packed_tuples_round_trip_and_forgeries_are_refused():
@@ -139,3 +158,37 @@ def test_packed_tuples_round_trip_and_forgeries_are_refused():
     for forged in ([np.inf, 1.0], [np.nan], [2.0, 1e12, 1.0, 5.0], [1.5, 2.0, 0.0], [1.0, -3.0], [3.0, 2.0]):
         with pytest.raises(ValueError):
             unpack_parts(np.array(forged))
+
+
+def test_working_area_is_bounded_and_tmp_is_part_of_it(tmp_path):
+    """Files the notebook writes, in its folder or in /tmp, share one bounded area; what
+    it left comes back to the working folder on disk, and nothing stays mounted."""
+    limits = sandbox.Limits(disk_bytes=8 * 2**20, disk_files=64)
+    code = """
+import errno, os
+written = 0
+try:
+    for i in range(100):
+        with open(("/tmp" if i % 2 else ".") + f"/f{i}", "wb") as fh:
+            fh.write(b"x" * 2**20)
+        written += 2**20
+except OSError as e:
+    print("stopped", written // 2**20, errno.errorcode[e.errno])
+try:
+    for i in range(100):
+        os.mkdir(f"d{i}")
+except OSError as e:
+    print("folders", errno.errorcode[e.errno])
+"""
+    work = tmp_path / "work"
+    (tmp_path / "cases").mkdir()
+    with sandbox.work_area(work, sandbox.BASE_UID + 7, limits):
+        proc = subprocess.run(sandbox.command(work, tmp_path / "cases", 7, limits, [sys.executable, "-c", code]),
+                              capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    stopped = proc.stdout.split()
+    assert stopped[0] == "stopped" and int(stopped[1]) <= 8 and stopped[2] == "ENOSPC", proc.stdout
+    assert "folders ENOSPC" in proc.stdout
+    assert (work / "f0").is_file() and not (work / ".tmp").exists()   # the folder copied back, /tmp gone
+    assert not os.path.ismount(work)
+    assert str(work) not in open("/proc/self/mounts").read()

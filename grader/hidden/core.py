@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import dis
 import io
-import types
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -20,7 +18,9 @@ from typing import Any, Callable
 import numpy as np
 
 from ..inkernel.adapters import ADAPTERS, unpack_parts
-from ..inkernel.linecount import TAMPERED, call_counting_lines
+from ..inkernel.forbidden import THREAD_RUNNING, UNWATCHED_NAMES
+from ..inkernel.linecount import TAMPERED
+from ..inkernel.watch import Watch
 
 
 class HiddenTestFailure(AssertionError):
@@ -98,74 +98,6 @@ def register(spec: Spec) -> Spec:
     return spec
 
 
-# Ready-made routines the curriculum forbids inside graded functions.
-# Attribute names are for numpy/scipy paths (np.convolve, scipy.ndimage.correlate1d);
-# whole modules (scipy.signal, torch, ...) are caught by what the global names resolve to.
-FORBIDDEN_ATTRIBUTES = {
-    "convolve", "correlate", "convolve1d", "correlate1d", "convolve2d", "correlate2d",
-    "fftconvolve", "oaconvolve", "choose_conv_method", "conv1d", "conv2d", "max_pool2d",
-    "avg_pool2d", "gaussian_filter", "uniform_filter", "polymul",
-}
-# numpy.polynomial multiplies polynomials, which is convolution; grader holds the
-# reference implementations, importable where the grader's kernels run.
-FORBIDDEN_MODULE_PREFIXES = ("scipy.signal", "scipy.ndimage", "numpy.polynomial", "torch", "tensorflow",
-                             "jax", "cv2", "skimage", "grader")
-
-
-def _is_forbidden_object(obj: Any) -> str | None:
-    if isinstance(obj, types.ModuleType):
-        name = obj.__name__
-    else:
-        name = getattr(obj, "__module__", None) or ""
-        qual = getattr(obj, "__name__", "")
-        if obj is np.convolve or obj is np.correlate or obj is np.polymul:
-            return f"numpy.{qual}"
-    if any(name == p or name.startswith(p + ".") for p in FORBIDDEN_MODULE_PREFIXES):
-        return name
-    return None
-
-
-def forbidden_calls(func: Callable, _seen: set | None = None) -> list[str]:
-    """Names of forbidden routines that `func` (or helpers it calls from the same
-    notebook) refers to. Reads bytecode; runs nothing."""
-    seen = _seen if _seen is not None else set()
-    code = getattr(func, "__code__", None)
-    if code is None or id(code) in seen:
-        return []
-    seen.add(id(code))
-    found: list[str] = []
-    glb = getattr(func, "__globals__", {})
-
-    def walk(co: types.CodeType):
-        for ins in dis.get_instructions(co):
-            if ins.opname in ("LOAD_ATTR", "LOAD_METHOD") and ins.argval in FORBIDDEN_ATTRIBUTES:
-                found.append(f".{ins.argval}")
-            elif ins.opname in ("LOAD_GLOBAL", "LOAD_NAME") and ins.argval in glb:
-                obj = glb[ins.argval]
-                bad = _is_forbidden_object(obj)
-                if bad:
-                    found.append(bad)
-                elif isinstance(obj, types.FunctionType) and obj.__globals__ is glb:
-                    found.extend(forbidden_calls(obj, seen))
-        for const in co.co_consts:
-            if isinstance(const, types.CodeType):
-                walk(const)
-
-    walk(code)
-    # Names bound in enclosing functions (closures): forbidden objects, or helpers to follow.
-    for cell in getattr(func, "__closure__", None) or ():
-        try:
-            obj = cell.cell_contents
-        except ValueError:  # an empty cell
-            continue
-        bad = _is_forbidden_object(obj)
-        if bad:
-            found.append(bad)
-        elif isinstance(obj, types.FunctionType):
-            found.extend(forbidden_calls(obj, seen))
-    return sorted(set(found))
-
-
 def _as_float_array(value: Any) -> np.ndarray | None:
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         # a plain copy: an ndarray subclass must not bring its own arithmetic
@@ -202,39 +134,40 @@ class Outcome:
     modified: bool = False           # an input array was changed in place
     calls: int = 0                   # calls made to callable arguments (signals)
     lines: int = 0                   # lines of non-library Python run (when the spec counts them)
+    used: list = field(default_factory=list)  # forbidden routines called (grader/inkernel/watch.py)
 
 
 def run_case(func: Callable, case: Case, adapt: Callable[[Any], Any] = lambda value: value,
              count_lines: bool = False) -> Outcome:
-    """Call the student's function quietly on a copy of the case's inputs: warnings or
-    prints must not cost points."""
+    """Call the student's function quietly, under watch, on a copy of the case's inputs:
+    warnings or prints must not cost points."""
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
     sink = io.StringIO()
-    lines = 0
+    watch = Watch(count_lines)
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"), \
                 contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             warnings.simplefilter("ignore")
-            if count_lines:
-                result, lines = call_counting_lines(func, args, kwargs)
-            else:
-                result = func(*args, **kwargs)
+            result = watch.call(func, args, kwargs)
     except Exception as exc:  # noqa: BLE001 - recorded by type: its text could echo hidden inputs
-        return Outcome(raised=type(exc).__name__)
+        return Outcome(raised=type(exc).__name__, used=watch.used, lines=watch.lines)
     modified = any(isinstance(b, np.ndarray) and not np.array_equal(b, a) for b, a in zip(case.args, args))
     calls = sum(getattr(a, "calls", 0) for a in args if callable(a))
     try:
         value = _as_float_array(adapt(result))
     except Exception:  # noqa: BLE001 - not of the expected form: judged as not numbers
         value = None
-    return Outcome(value=value, type_name=_type_name(result), modified=modified, calls=calls, lines=lines)
+    return Outcome(value=value, type_name=_type_name(result), modified=modified, calls=calls, lines=watch.lines,
+                   used=watch.used)
 
 
 def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
     """None if the case passes, else a message naming the failed property (never a value
     or an input)."""
     where = f" for {case.describe}" if case.describe else ""
+    if outcome.used:
+        return used_message(outcome.used, where)
     if outcome.raised == "NotImplementedError":
         return "not implemented yet (it raised NotImplementedError)"
     if case.raises is not None:
@@ -278,6 +211,20 @@ def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
         if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-6, atol=1e-8):
             return f"{message}: {hint.message}"
     return message
+
+
+def used_message(used: list[str], where: str = "") -> str:
+    """What a graded call that used a forbidden routine is told: the first one it called
+    (the one the student's code named; later ones are that routine's insides)."""
+    first = used[0]
+    if first == THREAD_RUNNING:
+        return (f"{first} was running during the call{where}: work handed to a thread escapes the grader's "
+                "watch; stop your threads before the tests run")
+    if first in UNWATCHED_NAMES:
+        return (f"called {first}{where}: graded functions must not start threads or processes, or reach "
+                "around the grader's watch")
+    return (f"called {first}{where}: graded functions must not call ready-made convolution routines "
+            "(compare with them in a scratch cell instead)")
 
 
 def _mismatch(got: np.ndarray, expected: np.ndarray, spec: Spec, where: str, label: str = "") -> str | None:
@@ -340,10 +287,6 @@ def evaluate(name: str, func: Callable) -> list[Verdict]:
     spec = REGISTRY[name]
     if not callable(func):
         return [Verdict(False, f"{name} is {_type_name(func)}, not a function")]
-    forbidden = forbidden_calls(func)
-    if forbidden:
-        return [Verdict(False, f"{name} uses {', '.join(forbidden)}; implement it with numpy "
-                               "arithmetic only (no ready-made convolution routines)")]
     return verdicts_from_outcomes(name, [run_case(func, case, spec.numbers, spec.max_lines is not None)
                                          for case in spec.cases()])
 

@@ -81,6 +81,8 @@ def outcomes_from_payload(payload: dict) -> list[Outcome] | None:
         if not isinstance(rec, dict):
             return None
         raised = rec.get("raised")
+        used = rec.get("used", [])
+        used = [str(u)[:80] for u in used[:5]] if isinstance(used, list) else ["(unreadable)"]
         outcomes.append(Outcome(
             raised=str(raised)[:60] if raised is not None else None,
             value=arrays.get(f"case{i}"),
@@ -88,5 +90,6 @@ def outcomes_from_payload(payload: dict) -> list[Outcome] | None:
             modified=bool(rec.get("modified", False)),
             calls=int(rec.get("calls", 0)) if isinstance(rec.get("calls", 0), int) else 10**9,
             lines=int(rec.get("lines", 0)) if isinstance(rec.get("lines", 0), int) else 10**9,
+            used=used,
         ))
     return outcomes

@@ -2,6 +2,7 @@
 
 Nothing here is secret: the sandbox sees this folder read-only, and nothing in it may
 import the rest of the grader (which the sandbox cannot see). It runs the notebook
-(runner), disables forbidden routines and records what the student's functions return
-on the hidden cases' inputs (harness). Verdicts are made outside, from that data.
+(runner) and records what the student's functions return on the hidden cases' inputs
+(harness), each call watched for the routines of forbidden.py (watch). Verdicts are made
+outside, from that data.
 """

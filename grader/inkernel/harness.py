@@ -1,83 +1,69 @@
 """In-kernel side of hidden tests, inside the sandbox.
 
-A test cell's hidden block becomes `harvest("conv1d", conv1d)`: it calls the function on
+The runner imports this module when the kernel starts, before any of the notebook's
+code, so the library functions it keeps below are the originals whatever a notebook
+later rebinds. A test cell's hidden block becomes `__import__("harness").harvest("conv1d",
+conv1d)` (no name of the notebook's is bound to this module): it calls the function on
 every hidden case's inputs (read from CASES_DIR) and publishes what came back (arrays,
 or the exception's type name) as one output of that very cell, of type MIME. The runner
 records the cell's outputs as they arrive, so code in later cells cannot change them.
-While the student's function runs, the routines the curriculum forbids in graded
-functions fail loudly. Student code can still tamper with all of this in the cell
-itself, but only with its own results: the expected values never enter the sandbox,
-the verdicts are made outside by the grader, and a cell with more than one result for
-a function scores 0.
+
+Each call runs under watch.Watch, which records every forbidden routine it used; the
+student's result is turned into numbers inside that same watch, so code the result
+brings along (a custom __array__, say) is watched too. Before the cases run, processes
+the notebook left running are ended, and a thread the notebook started that is still
+running counts against the call (work handed to either would escape the watch).
+Verdicts are made outside, by the grader: the expected values never enter the sandbox,
+and a cell with more than one result for a function scores 0.
 """
-import base64
-import contextlib
-import importlib.abc
-import io
-import json
 import os
 import sys
-import warnings
+from base64 import b64encode
+from contextlib import redirect_stderr, redirect_stdout
+from io import BytesIO, StringIO
+from json import load as json_load
+from signal import SIGKILL
+from threading import Thread, Timer, _active as _threads
+from warnings import catch_warnings, simplefilter
 
-import numpy as np
+from numpy import array as np_array, array_equal, errstate, float64, load as np_load, ndarray, savez
 
 from adapters import ADAPTERS
-from linecount import call_counting_lines
+from forbidden import THREAD_RUNNING
+from linecount import is_library
 from protocol import MIME
 from signals import Field, Signal
+from watch import Watch
 
 CASES_DIR = os.environ.get("HARNESS_CASES", "/harness-cases")
-BLOCKED_MODULES = ("scipy.signal", "scipy.ndimage", "torch", "tensorflow", "jax", "cv2", "skimage",
-                   "grader")
 MAX_RESULT_BYTES = 64 * 2**20
+_type_name = type.__dict__["__name__"].__get__  # a class's own name, whatever its metaclass says
+_current_frames, _getpid, _kill, _listdir = sys._current_frames, os.getpid, os.kill, os.listdir
+_KERNEL_THREADS = set(_current_frames())  # the kernel's own threads: completed when the first cell starts
 
 
-class ForbiddenRoutine(RuntimeError):
-    pass
+def _in_kernel():
+    """The kernel's own display publisher, bound now; the kernel's threads noted when the
+    notebook's first cell starts (the kernel starts some after this import); and no
+    import from the working folder: a module the notebook wrote beside itself would be
+    code that no check has read (the notebook imports installed packages only)."""
+    from IPython import get_ipython
+    shell = get_ipython()
+    if shell is None:  # outside a kernel (tests of this module)
+        from IPython.display import publish_display_data
+        return publish_display_data
+    here = os.path.realpath(os.getcwd())
+    sys.path[:] = [p for p in sys.path if p not in ("", ".") and os.path.realpath(p) != here]
+
+    def first_cell(*args):
+        _KERNEL_THREADS.update(_current_frames())
+        shell.events.unregister("pre_run_cell", first_cell)
+
+    shell.events.register("pre_run_cell", first_cell)
+    return shell.display_pub.publish
 
 
-def _forbidden(name):
-    def blocked(*args, **kwargs):
-        raise ForbiddenRoutine(f"{name} is not available while grading: graded functions must "
-                               "be written with numpy arithmetic")
-    blocked.__name__ = name.rsplit(".", 1)[-1]
-    return blocked
-
-
-class _BlockImports(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname, path=None, target=None):
-        if any(fullname == m or fullname.startswith(m + ".") for m in BLOCKED_MODULES):
-            raise ImportError(f"{fullname} is not available while grading")
-        return None
-
-
-FORBIDDEN = {
-    "numpy": ("convolve", "correlate", "polymul"),
-    "numpy.polynomial.polynomial": ("polymul", "polyval"),
-    "scipy.signal": ("convolve", "correlate", "convolve2d", "correlate2d", "fftconvolve", "oaconvolve"),
-    "scipy.ndimage": ("convolve", "correlate", "convolve1d", "correlate1d", "gaussian_filter",
-                      "uniform_filter", "maximum_filter", "minimum_filter"),
-}
-
-
-@contextlib.contextmanager
-def tripwires():
-    """Forbidden routines raise, and forbidden modules cannot be imported, inside."""
-    saved = []
-    for module_name, names in FORBIDDEN.items():
-        module = sys.modules.get(module_name)
-        for name in names if module is not None else ():
-            if hasattr(module, name):
-                saved.append((module, name, getattr(module, name)))
-                setattr(module, name, _forbidden(f"{module_name}.{name}"))
-    blocker = _BlockImports()
-    sys.meta_path.insert(0, blocker)
-    try:
-        yield
-    finally:
-        sys.meta_path.remove(blocker)
-        for module, name, original in saved:
-            setattr(module, name, original)
+_publish = _in_kernel()
 
 
 def _decode(value, arrays):
@@ -96,47 +82,110 @@ def _decode(value, arrays):
     return value
 
 
+def _parent(pid):
+    with open(f"/proc/{pid}/stat", "rb") as fh:
+        return int(fh.read().rsplit(b")", 1)[1].split()[1])
+
+
+def end_other_processes():
+    """End every process in the sandbox but this kernel and its ancestors (the runner and
+    bubblewrap's init): whatever the notebook started, a server computing results out of
+    the watch's sight included. Only inside the sandbox's own process namespace."""
+    try:
+        with open("/proc/1/cmdline", "rb") as fh:
+            if not fh.read().startswith(b"bwrap"):
+                return
+        keep, pid = {1}, _getpid()
+        while pid > 1:
+            keep.add(pid)
+            pid = _parent(pid)
+    except (OSError, ValueError, IndexError):
+        return
+    for _ in range(50):  # a process that forks as it dies gets another round
+        others = [int(p) for p in _listdir("/proc") if p.isdigit() and int(p) not in keep]
+        if not others:
+            return
+        for pid in others:
+            try:
+                _kill(pid, SIGKILL)
+            except OSError:
+                pass
+
+
+def _notebook_threads():
+    """Whether a thread started after the kernel's own could run the notebook's work: one
+    started without the threading module, a thread of the notebook's own class, or a
+    plain Thread or Timer running a given function (a pool's worker, say). Libraries'
+    own thread classes (zmq's garbage collector, started when large outputs are sent)
+    are left alone."""
+    for ident in _current_frames():
+        if ident in _KERNEL_THREADS:
+            continue
+        thread = _threads.get(ident)
+        if thread is None or isinstance(thread, Timer):
+            return True
+        run = type(thread).run
+        if run is Thread.run:
+            if getattr(thread, "_target", None) is not None:
+                return True
+        elif not is_library(getattr(getattr(run, "__code__", None), "co_filename", "<unknown>")):
+            return True
+    return False
+
+
+def _graded(func, args, kwargs, adapt):
+    """The graded call and the conversion of its result, both under watch."""
+    value = func(*args, **kwargs)
+    kind = _type_name(type(value))
+    try:
+        if adapt:
+            value = ADAPTERS[adapt](value)
+        numbers = np_array(value, dtype=float64, subok=False)
+        if numbers.nbytes > MAX_RESULT_BYTES:
+            raise ValueError("too large")
+    except Exception:  # noqa: BLE001 - not numbers: judged outside as such
+        numbers = None
+    return kind, numbers
+
+
 def harvest(name, func):
     """Call `func` on every hidden case of `name` and record what it returns."""
     with open(os.path.join(CASES_DIR, f"{name}.json")) as fh:
-        spec = json.load(fh)
-    arrays = np.load(os.path.join(CASES_DIR, f"{name}.npz"), allow_pickle=False)
+        spec = json_load(fh)
+    arrays = np_load(os.path.join(CASES_DIR, f"{name}.npz"), allow_pickle=False)
+    end_other_processes()
     records, outputs = [], {}
     for i, case in enumerate(spec["cases"]):
         args = [_decode(a, arrays) for a in case["args"]]
         kwargs = {k: _decode(v, arrays) for k, v in case["kwargs"].items()}
-        before = [a.copy() if isinstance(a, np.ndarray) else None for a in args]
-        record = {}
+        before = [a.copy() if isinstance(a, ndarray) else None for a in args]
+        record, watch = {}, Watch(count_lines=bool(spec.get("count_lines")))
+        threads = _notebook_threads()
         try:
-            sink = io.StringIO()
-            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
-                    np.errstate(all="ignore"), warnings.catch_warnings(), tripwires():
-                warnings.simplefilter("ignore")
-                if spec.get("count_lines"):
-                    value, record["lines"] = call_counting_lines(func, args, kwargs)
-                else:
-                    value = func(*args, **kwargs)
+            sink = StringIO()
+            with redirect_stdout(sink), redirect_stderr(sink), errstate(all="ignore"), catch_warnings():
+                simplefilter("ignore")
+                kind, numbers = watch.call(_graded, (func, args, kwargs, spec.get("adapt")), {})
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # noqa: BLE001 - SystemExit included: it is the student's
-            record["raised"] = type(exc).__name__
+            record["raised"] = _type_name(type(exc))
         else:
-            record["type"] = type(value).__name__
-            try:
-                if spec.get("adapt"):
-                    value = ADAPTERS[spec["adapt"]](value)
-                arr = np.array(value, dtype=np.float64, subok=False)
-                if arr.nbytes > MAX_RESULT_BYTES:
-                    raise ValueError("too large")
-                outputs[f"case{i}"] = arr
-            except Exception:  # noqa: BLE001 - not numbers: judged outside as such
+            record["type"] = kind
+            if numbers is None:
                 record["not_numbers"] = True
-        record["modified"] = any(b is not None and not np.array_equal(b, a) for b, a in zip(before, args))
+            else:
+                outputs[f"case{i}"] = numbers
+        used = watch.used + ([THREAD_RUNNING] if threads or _notebook_threads() else [])
+        if used:
+            record["used"] = used
+        if watch.count_lines:
+            record["lines"] = watch.lines
+        record["modified"] = any(b is not None and not array_equal(b, a) for b, a in zip(before, args))
         record["calls"] = sum(a.calls for a in args if isinstance(a, (Signal, Field)))
         records.append(record)
-    buffer = io.BytesIO()
-    np.savez(buffer, **outputs)
-    payload = {"name": name, "records": records, "npz": base64.b64encode(buffer.getvalue()).decode()}
-    from IPython.display import publish_display_data
-    publish_display_data({MIME: payload, "text/plain": f"{name}: ran {len(records)} hidden cases "
-                                                      "(checked by the grader after the run)"})
+    buffer = BytesIO()
+    savez(buffer, **outputs)
+    payload = {"name": name, "records": records, "npz": b64encode(buffer.getvalue()).decode()}
+    _publish({MIME: payload, "text/plain": f"{name}: ran {len(records)} hidden cases "
+                                           "(checked by the grader after the run)"})

@@ -3,9 +3,11 @@
 Like nbgrader's Execute, but it writes the notebook as far as it got when the kernel
 dies or the notebook's time is up, so that what ran before still counts.
 """
+import errno
 import json
 import os
 import signal
+import stat
 import sys
 import time
 
@@ -20,6 +22,7 @@ from protocol import MIME  # noqa: E402
 
 
 MAX_OUTPUTS, MAX_CHARS = 50, 20_000
+FULL_BELOW = 4 * 2**20  # free bytes in the working area under which it counts as filled
 
 
 def limit_outputs(cell):
@@ -53,6 +56,55 @@ def end_everything_else():
         pass
 
 
+def free_bytes(path="."):
+    st = os.statvfs(path)
+    return st.f_bavail * st.f_frsize
+
+
+def make_room(needed):
+    """Delete the largest files the notebook left in the working area (its /tmp is part of
+    it) until `needed` bytes are free: the results must be written whatever it filled."""
+    files = []
+    for folder, _, names in os.walk("."):
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                files.append((st.st_size, path))
+    for _, path in sorted(files, reverse=True):
+        if free_bytes() >= needed:
+            return
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def write_results(nb, dst, status_path, status):
+    """Write the executed notebook and the status, making room first if the notebook
+    filled the working area."""
+    text = nbformat.writes(nb)
+    status["disk_full"] = free_bytes() < FULL_BELOW
+    needed = len(text.encode()) + FULL_BELOW
+    if free_bytes() < needed:
+        make_room(needed)
+    for path in (dst, status_path):  # whatever the notebook put there (a link, say) goes
+        if os.path.lexists(path):
+            os.unlink(path)
+    try:
+        with open(dst, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        with open(status_path, "w") as fh:
+            json.dump(status, fh)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise SystemExit("no room for the results")
+
+
 def main(src, dst, status_path, cell_timeout=60, notebook_timeout=600):
     protect_self()
     nb = nbformat.read(src, as_version=4)
@@ -63,7 +115,10 @@ def main(src, dst, status_path, cell_timeout=60, notebook_timeout=600):
         shutdown_kernel="immediate",
         error_on_timeout={"ename": "CellTimeoutError", "evalue": f"stopped after {cell_timeout} s",
                           "traceback": [f"CellTimeoutError: the cell ran longer than {cell_timeout} s"]},
-        extra_arguments=["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"],
+        # the harness is imported before any of the notebook's code: it keeps the library
+        # functions it uses as they are then (grader/inkernel/harness.py)
+        extra_arguments=["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR",
+                         "--IPKernelApp.exec_lines=import harness as _h; del _h"],
         resources={"metadata": {"path": "."}},
     )
     status, deadline = "complete", time.monotonic() + float(notebook_timeout)
@@ -86,12 +141,7 @@ def main(src, dst, status_path, cell_timeout=60, notebook_timeout=600):
     except Exception as exc:  # noqa: BLE001 - reported to the grader as data
         status = f"runner error: {type(exc).__name__}"
     end_everything_else()
-    for path in (dst, status_path):  # whatever the notebook put there (a link, say) goes
-        if os.path.lexists(path):
-            os.unlink(path)
-    nbformat.write(nb, dst)
-    with open(status_path, "w") as fh:
-        json.dump({"status": status}, fh)
+    write_results(nb, dst, status_path, {"status": status})
 
 
 if __name__ == "__main__":
