@@ -19,7 +19,6 @@ import re
 import secrets
 import socket
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -31,6 +30,7 @@ import pytest
 from grader import submissions
 from grader.course import REPO, assignment_ids
 from grader.sandbox import Limits
+from grading import add_cell_after, cell_index, run_grader
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the grader's sandbox needs root")
 
@@ -270,6 +270,26 @@ try:
     print("HUGE-WROTE-ALL", _written)
 except OSError as _e:
     print("HUGE-STOPPED", _written, _e.errno)
+'''
+
+# files until the disk is full, in the working folder and in /tmp: each file is within
+# the file-size limit, their total is not
+DISK_FILL = '''
+_written, _stopped = 0, None
+_chunk = b"\\0" * (16 * 2**20)
+for _i in range(64):                      # up to 128 files of 128 MB: 16 GB
+    for _where in (".", "/tmp"):
+        try:
+            with open(f"{_where}/fill-{_i}.bin", "wb") as _fh:
+                for _ in range(8):
+                    _fh.write(_chunk)
+                    _written += len(_chunk)
+        except OSError as _e:
+            _stopped = _e.errno
+            break
+    if _stopped:
+        break
+print("DISK-FILL", _written, "STOPPED", _stopped)
 '''
 
 SECRET_HUNT = '''
@@ -524,13 +544,6 @@ _forge("conv1d", np.convolve)
 # --------------------------------------------------------------------------------------
 # helpers
 
-def run_grader(*args, env_extra=None):
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-               **(env_extra or {}))
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=1200)
-
-
 def tree_hash(paths) -> dict[str, str]:
     """sha256 of every file under `paths` (bytecode caches aside)."""
     digests = {}
@@ -547,17 +560,6 @@ def tree_hash(paths) -> dict[str, str]:
 def dir_hash(top: Path) -> dict[str, str]:
     return {str(p.relative_to(top)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(top.rglob("*")) if p.is_file()}
-
-
-def cell_index(nb, grade_id):
-    return next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-
-
-def add_cell_after(nb, grade_id, source):
-    """A new (ungraded) code cell right after the cell `grade_id`, as a student adds one."""
-    cell = nbformat.v4.new_code_cell(source)
-    nb.cells.insert(cell_index(nb, grade_id) + 1, cell)
-    return nb
 
 
 class Listener:
@@ -637,6 +639,7 @@ def graded(tmp_path_factory, request):
     add("loop-inside", submissions.filled(A0, extra={sw: LOOP_INSIDE}))
     add("fork-bomb", add_cell_after(submissions.filled(A0), "test_sliding_windows", FORK_BOMB))
     add("huge-file", submissions.filled(A0, extra={sw: HUGE_FILE}))
+    add("disk-fill", submissions.filled(A0, extra={sw: DISK_FILL}))
     add("sys-exit", add_cell_after(submissions.filled(A0), "test_sliding_windows",
                                    "import sys\nprint('EXITING')\nsys.exit(0)"))
     add("os-exit", add_cell_after(submissions.filled(A0), "test_sliding_windows",
@@ -940,6 +943,20 @@ def test_huge_file_is_stopped_by_the_file_size_limit(graded):
     assert big and all(p.stat().st_size <= Limits.file_bytes for p in big)
 
 
+def test_filling_the_disk_stops_at_the_working_areas_bound(graded):
+    import errno
+    ran = outputs(graded, "disk-fill")
+    match = re.search(r"DISK-FILL (\d+) STOPPED (\w+)", ran)
+    assert match, ran[-2000:]
+    assert match.group(2) == str(errno.ENOSPC) and int(match.group(1)) <= Limits.disk_bytes
+    assert score(graded, "disk-fill") == 1  # what ran (the test, after the filling) counts
+    assert any("disk space" in p for p in problems_of(graded, "disk-fill"))
+    assert "filled the disk space" in feedback(graded, "disk-fill")
+    kept = sum(p.stat().st_size for p in (graded["out"] / ".sandbox" / "disk-fill").rglob("*") if p.is_file())
+    assert kept <= Limits.disk_bytes
+    assert score(graded, VICTIM) == 1
+
+
 def test_sys_exit_after_the_tests_keeps_the_points(graded):
     assert score(graded, "sys-exit") == 1
 
@@ -1045,7 +1062,8 @@ def test_forbidden_routines_are_caught(graded):
     for student in ("forbid-direct", "forbid-getattr"):
         assert cell_score(graded, student, A1, "test_conv1d") == 0, student
         assert cell_score(graded, student, A1, "test_correlate1d") == 0, student
-        assert score(graded, student, A1) == 0, student  # the whole notebook: see notebook 00's rules
+        # only what used them: continuous_convolution, clean and before both, keeps its points
+        assert score(graded, student, A1) == submissions.points(A1)["continuous_convolution"], student
         assert "must not call ready-made convolution routines" in feedback(graded, student, A1)
 
 
