@@ -41,7 +41,7 @@ import nbformat
 from sqlalchemy.exc import SAWarning
 
 from .course import SOLUTIONS, assignment_ids, notebook_names
-from .sandbox import SLOTS, Limits, SandboxUnavailable, batch_base_uid, check_available
+from .sandbox import SLOTS, Limits, SandboxUnavailable, batch_base_uid, check_available, unmount_work_areas
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 OUTPUTS = ["submitted", "autograded", "feedback", ".release", ".cases", ".earlier", ".sandbox", ".matplotlib",
@@ -330,6 +330,7 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     jobs = min(max(1, jobs or default_jobs()), SLOTS)  # one sandbox uid per job
 
     out.mkdir(parents=True, exist_ok=True)
+    unmount_work_areas(out / ".sandbox")  # left mounted by a batch that was killed
     for name in OUTPUTS:  # regrading starts clean; nothing else in OUT is touched
         path = out / name
         if path.is_dir():

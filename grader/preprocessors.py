@@ -30,7 +30,7 @@ from traitlets import Int, Unicode
 
 from . import sandbox
 from .hidden import REGISTRY, verdicts_from_outcomes
-from .hidden.wire import MIME, outcomes_from_payload, result_payloads
+from .hidden.wire import MIME, cases_for, outcomes_from_payload, result_payloads
 from .redact import BEGIN, END, checked_names, split_hidden
 from .static_check import cell_findings
 
@@ -109,7 +109,9 @@ class SandboxExecute(NbGraderPreprocessor):
             for path in [workdir / ".matplotlib", *(workdir / ".matplotlib").iterdir()]:
                 os.chown(path, uid, uid)
         earlier = Path(self.earlier_root) / info["assignment"] if self.earlier_root else None
-        result = sandbox.run_notebook(workdir, Path(self.cases_dir), self.slot, self.limits, self.base_uid,
+        cases = cases_for(Path(self.cases_dir), [n for c in nb.cells if c.cell_type == "code" and utils.is_grade(c)
+                                                 for n in checked_names(c.source)])
+        result = sandbox.run_notebook(workdir, cases, self.slot, self.limits, self.base_uid,
                                       earlier if earlier is not None and earlier.is_dir() else None)
         # the run's status, where the sandbox cannot write: beside its working folder
         (workdir.parent / f"{info['notebook']}.status").write_text(result.status)

@@ -2,10 +2,12 @@
 
 Inside, the notebook sees only what is bound in (an allowlist): the system's /usr, /etc
 and library folders, the Python environment, the student-side package and data (all
-read-only), the in-kernel harness and the hidden cases' inputs (read-only), and its
+read-only), the in-kernel harness (read-only), and its
 working area (read-write): the working folder, with /tmp inside it, on a tmpfs of
 bounded size mounted for this run alone (`work_area`), so that no notebook can fill the
-grader's disk or memory with files, however many it writes. The repository (solutions, grader,
+grader's disk or memory with files, however many it writes. The hidden cases' inputs
+are not in the sandbox's file system: they arrive on the runner's standard input, for
+the harness alone. The repository (solutions, grader,
 tests), the submissions, the grader's output, /root, /home and everything else do not
 exist there; there is no network, no other process, no inherited environment variable.
 Limits: memory (data segment; address space at 4x as a backstop), CPU time, processes
@@ -29,8 +31,8 @@ from .course import DATA, REPO
 INKERNEL = Path(__file__).resolve().parent / "inkernel"
 BASE_UID = 61000
 SLOTS = 64  # sandbox uids per batch: at most this many notebooks run at once
-# mount points inside the sandbox, on its private /tmp
-HARNESS, HARNESS_CASES = "/tmp/.harness", "/tmp/.harness-cases"
+# where the in-kernel harness is mounted inside the sandbox (in its /tmp)
+HARNESS = "/tmp/.harness"
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,16 @@ def _mount_area(path: Path, uid: int, limits: Limits) -> None:
 def _unmount(path: Path) -> None:
     if subprocess.run(["umount", str(path)], capture_output=True).returncode != 0:
         subprocess.run(["umount", "--lazy", str(path)], capture_output=True)
+
+
+def unmount_work_areas(root: Path) -> None:
+    """Unmount every working area still mounted under `root` (a batch killed mid-run
+    leaves them), deepest first, so that the folder can be removed."""
+    prefix = str(root.resolve()) + os.sep
+    with open("/proc/self/mounts") as fh:
+        points = [line.split()[1].replace("\\040", " ") for line in fh]
+    for point in sorted((p for p in points if p.startswith(prefix)), key=len, reverse=True):
+        _unmount(Path(point))
 
 
 DISK_RESERVE = 2 * 2**30  # what copying a working area back must leave free on the grader's disk
@@ -146,7 +158,7 @@ def work_area(workdir: Path, uid: int, limits: Limits = Limits()):
 SYSTEM = [Path(p) for p in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")]
 
 
-def command(workdir: Path, cases_dir: Path, slot: int, limits: Limits, args: list[str],
+def command(workdir: Path, slot: int, limits: Limits, args: list[str],
             base_uid: int = BASE_UID, earlier_dir: Path | None = None) -> list[str]:
     """The bwrap command line that runs `args` in `workdir` inside the sandbox.
 
@@ -179,14 +191,13 @@ def command(workdir: Path, cases_dir: Path, slot: int, limits: Limits, args: lis
             cmd += parents(path) + ["--ro-bind", str(path), str(path)]
     if earlier_dir is not None:  # only the assignments before the one being graded
         cmd += ["--ro-bind", str(earlier_dir), str(REPO / "convcourse" / "earlier")]
-    cmd += ["--ro-bind", str(INKERNEL), HARNESS, "--ro-bind", str(cases_dir), HARNESS_CASES]
+    cmd += ["--ro-bind", str(INKERNEL), HARNESS]
     cmd += parents(workdir) + ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
                                "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]
     env = {
         "PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
         "PYTHONPATH": HARNESS, "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-        "HARNESS_CASES": HARNESS_CASES,
         "JUPYTER_RUNTIME_DIR": str(workdir / ".jupyter"), "IPYTHONDIR": str(workdir / ".ipython"),
         "MPLCONFIGDIR": str(workdir / ".matplotlib"), "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -213,17 +224,18 @@ class RunResult:
     disk_full: bool = False  # the notebook filled its working area (files it wrote were cut short)
 
 
-def run_notebook(workdir: Path, cases_dir: Path, slot: int, limits: Limits = Limits(),
+def run_notebook(workdir: Path, cases: bytes, slot: int, limits: Limits = Limits(),
                  base_uid: int = BASE_UID, earlier_dir: Path | None = None) -> RunResult:
     """Execute workdir/in.ipynb into workdir/out.ipynb inside the sandbox, in a working
-    area of bounded size (what workdir held is copied in, what the run left copied back)."""
+    area of bounded size (what workdir held is copied in, what the run left copied back).
+    `cases` (hidden/wire.cases_for) goes to the runner's standard input."""
     uid = base_uid + slot
     args = [str(Path(sys.prefix) / "bin" / "python"), f"{HARNESS}/runner.py", "in.ipynb", "out.ipynb",
             "status.json", str(limits.cell_seconds), str(limits.notebook_seconds)]
     with work_area(workdir, uid, limits):
         try:
-            proc = subprocess.run(command(workdir, cases_dir, slot, limits, args, base_uid, earlier_dir),
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            proc = subprocess.run(command(workdir, slot, limits, args, base_uid, earlier_dir),
+                                  input=cases, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, timeout=limits.notebook_seconds + 60)
         except subprocess.TimeoutExpired:
             return RunResult("killed at the wall-time limit", None)

@@ -400,11 +400,17 @@ del _hogs
 _hog = np.ones(10**9)                      # uncaught
 '''
 
+# (The hidden inputs were once readable in the sandbox, from HARNESS_CASES; they now reach
+# the harness alone. The forging attacks below take them from there if they can, and
+# otherwise forge for made-up inputs: the lookup-table attack checks that they cannot.)
 FORGE = '''
 import json
 os.makedirs("results", exist_ok=True)
-with open(os.environ["HARNESS_CASES"] + "/sliding_windows.json") as _fh:
-    _n = len(json.load(_fh)["cases"])
+try:
+    with open(os.environ.get("HARNESS_CASES", "/tmp/.harness-cases") + "/sliding_windows.json") as _fh:
+        _n = len(json.load(_fh)["cases"])
+except OSError:
+    _n = 11
 np.savez("results/sliding_windows.npz", **{f"case{_i}": np.zeros((3, 2)) for _i in range(_n)})
 with open("results/sliding_windows.json", "w") as _fh:
     json.dump({"name": "sliding_windows", "passed": True, "score": 1, "verdict": "all passed",
@@ -418,10 +424,13 @@ print("FORGED")
 FORGE_COMPUTED = '''
 import json
 def _forge(name, call):
-    cases_dir = os.environ["HARNESS_CASES"]
-    with open(f"{cases_dir}/{name}.json") as fh:
-        spec = json.load(fh)
-    arrays = np.load(f"{cases_dir}/{name}.npz")
+    cases_dir = os.environ.get("HARNESS_CASES", "/tmp/.harness-cases")
+    try:
+        with open(f"{cases_dir}/{name}.json") as fh:
+            spec = json.load(fh)
+        arrays = np.load(f"{cases_dir}/{name}.npz")
+    except OSError:
+        spec, arrays = {"cases": [{"args": [np.arange(6.0), np.ones(2)], "kwargs": {}}] * 11}, {}
     dec = lambda v: arrays[v["array"]] if isinstance(v, dict) and "array" in v else v
     records, outs = [], {}
     for i, case in enumerate(spec["cases"]):
@@ -455,6 +464,111 @@ import shutil
 shutil.rmtree("results", ignore_errors=True)
 os.symlink(os.path.join(os.getcwd(), "..", "..", "..", "@VICTIM@", "00_welcome", "00_welcome", "results"), "results")
 print("RESULTS-LINKED", os.readlink("results"))
+'''
+
+# 01: a forbidden routine used where the watch of graded calls does not look ...
+# ... the results' way out rewritten: json.dumps (which the kernel's messages go through)
+# made to drop what the watch recorded
+SCRUB_USED = '''
+import json
+_real_dumps = json.dumps
+def _scrub(o):
+    if isinstance(o, dict):
+        o.pop("used", None)
+        for v in o.values():
+            _scrub(v)
+    elif isinstance(o, list):
+        for v in o:
+            _scrub(v)
+def _dumps(obj, *a, **k):
+    _scrub(obj)
+    return _real_dumps(obj, *a, **k)
+json.dumps = _dumps
+print("DUMPS-REPLACED")
+'''
+# ... answers computed beforehand, in a scratch cell, for the hidden inputs wherever they
+# can be read; the graded function only looks them up (and is wrong otherwise)
+LOOKUP_TABLE = '''
+import glob, json
+_table = {}
+_places = [os.environ.get("HARNESS_CASES", ""), "/tmp/.harness-cases", ".", "/tmp", os.path.expanduser("~")]
+_places += [os.path.dirname(_p) for _p in glob.glob("/tmp/**/*.npz", recursive=True) + glob.glob("./**/*.json", recursive=True)]
+for _d in _places:
+    for _p in glob.glob(_d + "/*.json") + glob.glob(_d + "/.*.json"):
+        try:
+            with open(_p) as _fh:
+                _data = json.load(_fh)
+        except Exception:
+            continue
+        print("FOUND", _p)
+        _entries = [_data] if "cases" in _data else list(_data.values()) if isinstance(_data, dict) else []
+        for _e in _entries:
+            if not isinstance(_e, dict):
+                continue
+            _spec = _e.get("spec", _e)
+            try:
+                _arr = np.load(_p[:-5] + ".npz")
+            except Exception:
+                _arr = {}
+            for _c in _spec.get("cases", []):
+                try:
+                    _a = [_arr[v["array"]] if isinstance(v, dict) else v for v in _c["args"]]
+                    _mode = _c["kwargs"].get("mode", "full")
+                    _table[(_a[0].tobytes(), _a[1].tobytes(), _mode)] = np.convolve(_a[0], _a[1], _mode)
+                except Exception:
+                    pass
+print("TABLE", len(_table))
+def conv1d(x, k, mode="full"):
+    key = (np.asarray(x, dtype=np.float64).tobytes(), np.asarray(k, dtype=np.float64).tobytes(), mode)
+    return _table[key] if key in _table else np.zeros(1)
+'''
+# ... a thread started in a scratch cell does the work the graded function hands it
+THREAD_SERVER = '''
+import threading, queue
+_jobs, _answers = queue.Queue(), queue.Queue()
+def _serve():
+    while True:
+        _x, _k, _mode = _jobs.get()
+        _answers.put(np.convolve(_x, _k, _mode))
+threading.Thread(target=_serve, daemon=True).start()
+def conv1d(x, k, mode="full"):
+    x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
+    if mode not in ("full", "same", "valid") or x.ndim != 1 or k.ndim != 1 or not len(x) or not len(k):
+        raise ValueError("bad input")
+    _jobs.put((x, k, mode))
+    return _answers.get()
+print("THREAD-SERVING")
+'''
+# ... and a forked process, over pipes
+PROCESS_SERVER = '''
+_r1, _w1 = os.pipe()
+_r2, _w2 = os.pipe()
+if os.fork() == 0:
+    os.close(_w1); os.close(_r2)
+    while True:
+        _h = os.read(_r1, 24)
+        if len(_h) < 24:
+            os._exit(0)
+        _n, _m, _mi = np.frombuffer(_h, dtype=np.int64)
+        _data = b""
+        while len(_data) < 8 * (_n + _m):
+            _data += os.read(_r1, 8 * (_n + _m) - len(_data))
+        _v = np.frombuffer(_data, dtype=np.float64)
+        _out = np.convolve(_v[:_n], _v[_n:], ("full", "same", "valid")[_mi])
+        os.write(_w2, np.int64(len(_out)).tobytes() + _out.tobytes())
+os.close(_r1); os.close(_w2)
+def conv1d(x, k, mode="full"):
+    x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
+    if mode not in ("full", "same", "valid") or x.ndim != 1 or k.ndim != 1 or not len(x) or not len(k):
+        raise ValueError("bad input")
+    os.write(_w1, np.array([len(x), len(k), ("full", "same", "valid").index(mode)], dtype=np.int64).tobytes()
+             + x.tobytes() + k.tobytes())
+    _n = int(np.frombuffer(os.read(_r2, 8), dtype=np.int64)[0])
+    _data = b""
+    while len(_data) < 8 * _n:
+        _data += os.read(_r2, 8 * _n - len(_data))
+    return np.frombuffer(_data, dtype=np.float64).copy()
+print("PROCESS-SERVING")
 '''
 
 KILLER = '''
@@ -679,6 +793,10 @@ def graded(tmp_path_factory, request):
                                                        "correlate1d": CORR_TRIPWIRES_OFF}), A1)
     nb = submissions.filled(A1, extra={"conv1d": CONV_WRONG_ON_HIDDEN})
     add("forbid-forged", add_cell_after(nb, "test_conv1d", "import os\n" + FORGE_CONV), A1)
+    add("forbid-scrubbed", submissions.filled(A1, extra={"conv1d": SCRUB_USED + CONV_DIRECT}), A1)
+    add("forbid-lookup", submissions.filled(A1, extra={"conv1d": "import os\n" + LOOKUP_TABLE}), A1)
+    add("forbid-thread", submissions.filled(A1, extra={"conv1d": THREAD_SERVER}), A1)
+    add("forbid-process", submissions.filled(A1, extra={"conv1d": "import os\n" + PROCESS_SERVER}), A1)
     # 02: one test cell deleted, one turned into markdown, one left alone
     nb = submissions.filled(A2)
     del nb.cells[cell_index(nb, "test_correlate2d")]
@@ -1078,6 +1196,31 @@ def test_forbidden_routine_with_tripwires_switched_off_is_caught(graded):
 def test_forbidden_routine_used_to_forge_results_is_caught(graded):
     assert "FORGED-COMPUTED" in outputs(graded, "forbid-forged", A1)
     assert cell_score(graded, "forbid-forged", A1, "test_conv1d") == 0
+
+
+def test_results_rewritten_on_their_way_out_are_caught(graded):
+    assert "DUMPS-REPLACED" in outputs(graded, "forbid-scrubbed", A1)
+    assert cell_score(graded, "forbid-scrubbed", A1, "test_conv1d") == 0
+    assert "called numpy.convolve" in feedback(graded, "forbid-scrubbed", A1)
+
+
+def test_answers_computed_beforehand_find_no_hidden_inputs(graded):
+    ran = outputs(graded, "forbid-lookup", A1)
+    assert "TABLE 0" in ran, ran[-2000:]
+    assert cell_score(graded, "forbid-lookup", A1, "test_conv1d") == 0
+
+
+def test_work_handed_to_a_thread_is_caught(graded):
+    assert "THREAD-SERVING" in outputs(graded, "forbid-thread", A1)
+    assert cell_score(graded, "forbid-thread", A1, "test_conv1d") == 0
+    assert "a thread started by the notebook" in feedback(graded, "forbid-thread", A1)
+
+
+def test_work_handed_to_a_process_is_caught(graded):
+    assert "PROCESS-SERVING" in outputs(graded, "forbid-process", A1)
+    assert cell_score(graded, "forbid-process", A1, "test_conv1d") == 0
+    # the other functions, clean, keep their points
+    assert score(graded, "forbid-process", A1) == total(A1) - submissions.points(A1)["conv1d"]
 
 
 def test_feedback_never_shows_instructor_files(graded):

@@ -12,7 +12,7 @@ from grader import sandbox
 from grader.course import REPO
 from grader.hidden import REGISTRY, verdicts_from_outcomes
 from grader.hidden import reference as ref
-from grader.hidden.wire import outcomes_from_payload, result_payloads, write_cases
+from grader.hidden.wire import cases_for, outcomes_from_payload, result_payloads, write_cases
 from grader.static_check import findings, student_code_findings
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/bwrap").exists(),
@@ -22,10 +22,8 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/bwrap").
 def in_sandbox(tmp_path, code):
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
-    cases = tmp_path / "cases"
-    cases.mkdir(exist_ok=True)
     with sandbox.work_area(work, sandbox.BASE_UID + 7, sandbox.Limits()):
-        cmd = sandbox.command(work, cases, 7, sandbox.Limits(), [sys.executable, "-c", code])
+        cmd = sandbox.command(work, 7, sandbox.Limits(), [sys.executable, "-c", code])
         env = dict(os.environ, GRADER_SECRET="s3cret")
         return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
 
@@ -83,8 +81,9 @@ def _harvest(tmp_path, monkeypatch, name, func):
     import harness
 
     published = []
-    monkeypatch.setattr(harness, "CASES_DIR", str(cases_dir))
+    monkeypatch.setattr(harness, "_CASES", harness.load_cases(cases_for(cases_dir, [name])))
     monkeypatch.setattr(harness, "_publish", lambda data, metadata=None: published.append(data))
+    monkeypatch.setattr(harness, "_LIBRARY", harness._library_state())  # the library as it is here, with these
     harness.harvest(name, func)
     return [{"output_type": "display_data", "data": d} for d in published]
 
@@ -181,9 +180,8 @@ except OSError as e:
     print("folders", errno.errorcode[e.errno])
 """
     work = tmp_path / "work"
-    (tmp_path / "cases").mkdir()
     with sandbox.work_area(work, sandbox.BASE_UID + 7, limits):
-        proc = subprocess.run(sandbox.command(work, tmp_path / "cases", 7, limits, [sys.executable, "-c", code]),
+        proc = subprocess.run(sandbox.command(work, 7, limits, [sys.executable, "-c", code]),
                               capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     stopped = proc.stdout.split()
@@ -192,3 +190,13 @@ except OSError as e:
     assert (work / "f0").is_file() and not (work / ".tmp").exists()   # the folder copied back, /tmp gone
     assert not os.path.ismount(work)
     assert str(work) not in open("/proc/self/mounts").read()
+
+
+def test_work_areas_left_mounted_are_unmounted(tmp_path):
+    """A batch killed mid-run leaves its working areas mounted: the next one unmounts them."""
+    area = tmp_path / ".sandbox" / "student" / "00_welcome" / "00_welcome"
+    area.mkdir(parents=True)
+    sandbox._mount_area(area, sandbox.BASE_UID + 7, sandbox.Limits())
+    assert os.path.ismount(area)
+    sandbox.unmount_work_areas(tmp_path / ".sandbox")
+    assert not os.path.ismount(area)

@@ -1,6 +1,8 @@
 """Hidden cases across the sandbox boundary, as data only (JSON and .npz, no pickle).
 
-`write_cases` puts every case's inputs where the sandbox's harness reads them;
+`write_cases` writes every case's inputs, once per batch; `cases_for` packs those of one
+notebook's functions for the sandbox, which hands them to the harness alone (through the
+runner's standard input: grader/inkernel/runner.py);
 `outcomes_from_payload` parses what the harness published in a test cell's outputs
 into Outcomes for `judge`. What comes back is untrusted: it must be small and of the
 expected form, or the cases count as not run.
@@ -51,6 +53,18 @@ def write_cases(folder: Path) -> None:
         (folder / f"{name}.json").write_text(json.dumps({"name": name, "cases": cases, "adapt": spec.adapt,
                                                                "count_lines": spec.max_lines is not None}))
         np.savez(folder / f"{name}.npz", **arrays)
+
+
+def cases_for(folder: Path, names) -> bytes:
+    """The inputs of the hidden cases of `names`, as the harness reads them:
+    {name: {"spec": ..., "npz": base64}} in JSON."""
+    packed = {}
+    for name in names:
+        spec, npz = folder / f"{name}.json", folder / f"{name}.npz"
+        if spec.exists() and npz.exists():
+            packed[name] = {"spec": json.loads(spec.read_text()),
+                            "npz": base64.b64encode(npz.read_bytes()).decode()}
+    return json.dumps(packed).encode()
 
 
 def result_payloads(outputs: list) -> dict[str, list]:

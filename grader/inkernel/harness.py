@@ -1,45 +1,151 @@
 """In-kernel side of hidden tests, inside the sandbox.
 
 The runner imports this module when the kernel starts, before any of the notebook's
-code, so the library functions it keeps below are the originals whatever a notebook
-later rebinds. A test cell's hidden block becomes `__import__("harness").harvest("conv1d",
+code. It then takes the hidden cases' inputs from the file the runner left (and deletes
+it: the notebook never sees them, so it cannot compute answers for them elsewhere), and
+notes the library as it is: every function, class and module of the modules loaded so
+far. A test cell's hidden block becomes `__import__("harness").harvest("conv1d",
 conv1d)` (no name of the notebook's is bound to this module): it calls the function on
-every hidden case's inputs (read from CASES_DIR) and publishes what came back (arrays,
-or the exception's type name) as one output of that very cell, of type MIME. The runner
-records the cell's outputs as they arrive, so code in later cells cannot change them.
+every hidden case and publishes what came back (arrays, or the exception's type name) as
+one output of that very cell, of type MIME. The runner records the cell's outputs as
+they arrive, so code in later cells cannot change them.
 
-Each call runs under watch.Watch, which records every forbidden routine it used; the
-student's result is turned into numbers inside that same watch, so code the result
-brings along (a custom __array__, say) is watched too. Before the cases run, processes
-the notebook left running are ended, and a thread the notebook started that is still
-running counts against the call (work handed to either would escape the watch).
-Verdicts are made outside, by the grader: the expected values never enter the sandbox,
-and a cell with more than one result for a function scores 0.
+While a harvest runs, the library is put back as it was noted (a notebook that replaced
+json.dumps or numpy.savez cannot rewrite the results on their way out), garbage
+collection and the notebook's signal handlers are paused (they would run its code at
+odd moments), and processes the notebook left are ended. Each call runs under
+watch.Watch, which records every forbidden routine it used; the student's result is
+turned into numbers inside that same watch, so code the result brings along (a custom
+__array__, say) is watched too. A thread the notebook started that is still running
+counts against the call: work handed to it would escape the watch. Verdicts are made
+outside, by the grader: the expected values never enter the sandbox, and a cell with
+more than one result for a function scores 0.
 """
+import builtins
+import gc
 import os
 import sys
-from base64 import b64encode
+from base64 import b64decode, b64encode
 from contextlib import redirect_stderr, redirect_stdout
 from io import BytesIO, StringIO
-from json import load as json_load
-from signal import SIGKILL
+from json import loads as json_loads
 from threading import Thread, Timer, _active as _threads
+from types import FunctionType, ModuleType
 from warnings import catch_warnings, simplefilter
 
-from numpy import array as np_array, array_equal, errstate, float64, load as np_load, ndarray, savez
+import _signal
+from numpy import array as np_array, errstate, float64, load as np_load, ndarray, savez
 
 from adapters import ADAPTERS
 from forbidden import THREAD_RUNNING
 from linecount import is_library
-from protocol import MIME
+from protocol import CASES_ENV, MIME
 from signals import Field, Signal
 from watch import Watch
 
-CASES_DIR = os.environ.get("HARNESS_CASES", "/harness-cases")
 MAX_RESULT_BYTES = 64 * 2**20
-_type_name = type.__dict__["__name__"].__get__  # a class's own name, whatever its metaclass says
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class whose attributes can be replaced
+# C-level reads: a class of the notebook's cannot answer these with its own code
+_type_name = type.__dict__["__name__"].__get__
+_mro, _class_dict = type.__dict__["__mro__"].__get__, type.__dict__["__dict__"].__get__
+_instance_dict = Thread.__dict__["__dict__"].__get__
 _current_frames, _getpid, _kill, _listdir = sys._current_frames, os.getpid, os.kill, os.listdir
 _KERNEL_THREADS = set(_current_frames())  # the kernel's own threads: completed when the first cell starts
+
+
+def _take_cases():
+    """{name: (spec, npz bytes)} from the file the runner left, which is then deleted."""
+    path = os.environ.pop(CASES_ENV, None)
+    if not path:
+        return {}
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    finally:
+        if os.path.lexists(path):
+            os.unlink(path)
+    return load_cases(data)
+
+
+def load_cases(data):
+    """Parse what grader/hidden/wire.cases_for packed."""
+    return {name: (entry["spec"], b64decode(entry["npz"])) for name, entry in json_loads(data or b"{}").items()}
+
+
+def _library_state():
+    """[(namespace, {name: value})]: the functions, classes and modules held by every
+    library module loaded now, and by the replaceable classes defined in them."""
+    state, classes = [], set()  # (classes: each noted once)
+    for name, module in list(sys.modules.items()):
+        if type(module) is not ModuleType or name == "__main__":
+            continue
+        namespace = module.__dict__
+        filename = namespace.get("__file__")
+        if isinstance(filename, str) and not is_library(filename):
+            continue
+        kept = {k: v for k, v in list(namespace.items()) if isinstance(v, (type, ModuleType)) or callable(v)}
+        state.append((namespace, kept, frozenset(namespace)))
+        for value in kept.values():
+            if isinstance(value, type) and value.__flags__ & _HEAP_TYPE and value not in classes and \
+                    value.__dict__.get("__module__") == name:
+                classes.add(value)
+                state.append((value, dict(value.__dict__), frozenset(value.__dict__)))
+    return state
+
+
+def _restore_library(undo):
+    """Put every noted library attribute back as it was noted; `undo` collects what the
+    notebook had there (first value only), for _put_back. Names the notebook added are
+    taken away where they would shadow something: a class attribute over an inherited
+    one, a module global over a builtin."""
+    for owner, kept, names in _LIBRARY:
+        is_class = type(owner) is not dict
+        current = _class_dict(owner) if is_class else owner
+        for key, value in kept.items():
+            now = current.get(key, _MISSING)
+            if now is not value:
+                undo.setdefault((id(owner), key), (owner, key, now))
+                if is_class:
+                    type.__setattr__(owner, key, value)
+                else:
+                    owner[key] = value
+        if len(current) != len(names):
+            for key in [k for k in current if k not in names and (is_class or k in _BUILTIN_NAMES)]:
+                undo.setdefault((id(owner), key), (owner, key, current[key]))
+                if is_class:
+                    type.__delattr__(owner, key)
+                else:
+                    del owner[key]
+
+
+def _put_back(undo):
+    """The notebook's own replacements again, after a harvest."""
+    for owner, key, value in undo.values():
+        is_class = type(owner) is not dict
+        if value is _MISSING:
+            if is_class:
+                if key in _class_dict(owner):
+                    type.__delattr__(owner, key)
+            else:
+                owner.pop(key, None)
+        elif is_class:
+            type.__setattr__(owner, key, value)
+        else:
+            owner[key] = value
+
+
+def _quiet_signals():
+    """The notebook's signal handlers, replaced (SIGINT keeps interrupting); returns them."""
+    saved = {}
+    for signum in _signal.valid_signals():
+        try:
+            handler = _signal.getsignal(signum)
+        except (OSError, ValueError):
+            continue
+        if callable(handler) and handler is not _signal.default_int_handler:
+            saved[signum] = handler
+            _signal.signal(signum, _signal.default_int_handler if signum == _signal.SIGINT else _signal.SIG_IGN)
+    return saved
 
 
 def _in_kernel():
@@ -63,7 +169,11 @@ def _in_kernel():
     return shell.display_pub.publish
 
 
+_MISSING = object()
+_BUILTIN_NAMES = frozenset(vars(builtins))
 _publish = _in_kernel()
+_CASES = _take_cases()
+_LIBRARY = _library_state()
 
 
 def _decode(value, arrays):
@@ -107,28 +217,30 @@ def end_other_processes():
             return
         for pid in others:
             try:
-                _kill(pid, SIGKILL)
+                _kill(pid, 9)
             except OSError:
                 pass
 
 
+
+
 def _notebook_threads():
     """Whether a thread started after the kernel's own could run the notebook's work: one
-    started without the threading module, a thread of the notebook's own class, or a
-    plain Thread or Timer running a given function (a pool's worker, say). Libraries'
-    own thread classes (zmq's garbage collector, started when large outputs are sent)
-    are left alone."""
+    started without the threading module, a Timer, a thread whose run() is not library
+    code, or one whose run() is Thread.run with a target (a pool's worker, the notebook's
+    function). Libraries' own threads (zmq's garbage collector, started when large
+    outputs are sent) are left alone."""
     for ident in _current_frames():
         if ident in _KERNEL_THREADS:
             continue
         thread = _threads.get(ident)
-        if thread is None or isinstance(thread, Timer):
+        if thread is None or issubclass(type(thread), Timer):
             return True
-        run = type(thread).run
+        run = next(_class_dict(k)["run"] for k in _mro(type(thread)) if "run" in _class_dict(k))
         if run is Thread.run:
-            if getattr(thread, "_target", None) is not None:
+            if _instance_dict(thread).get("_target") is not None:
                 return True
-        elif not is_library(getattr(getattr(run, "__code__", None), "co_filename", "<unknown>")):
+        elif type(run) is not FunctionType or not is_library(run.__code__.co_filename):
             return True
     return False
 
@@ -148,16 +260,37 @@ def _graded(func, args, kwargs, adapt):
     return kind, numbers
 
 
+def _unchanged(before, after):
+    """An input array as it was given (C-level comparisons only)."""
+    return type(after) is ndarray and before.shape == after.shape and before.dtype == after.dtype and \
+        before.tobytes() == after.tobytes()
+
+
 def harvest(name, func):
     """Call `func` on every hidden case of `name` and record what it returns."""
-    with open(os.path.join(CASES_DIR, f"{name}.json")) as fh:
-        spec = json_load(fh)
-    arrays = np_load(os.path.join(CASES_DIR, f"{name}.npz"), allow_pickle=False)
-    end_other_processes()
+    if name not in _CASES:
+        raise RuntimeError(f"the grader gave no hidden cases for {name}")
+    collecting = gc.isenabled()
+    gc.disable()
+    handlers, undo = _quiet_signals(), {}
+    try:
+        _restore_library(undo)
+        end_other_processes()
+        _run_cases(name, func, *_CASES[name])
+    finally:
+        _put_back(undo)
+        for signum, handler in handlers.items():
+            _signal.signal(signum, handler)
+        if collecting:
+            gc.enable()
+
+
+def _run_cases(name, func, spec, npz):
+    arrays = np_load(BytesIO(npz), allow_pickle=False)
+    cases = [([_decode(a, arrays) for a in case["args"]], {k: _decode(v, arrays) for k, v in case["kwargs"].items()})
+             for case in spec["cases"]]
     records, outputs = [], {}
-    for i, case in enumerate(spec["cases"]):
-        args = [_decode(a, arrays) for a in case["args"]]
-        kwargs = {k: _decode(v, arrays) for k, v in case["kwargs"].items()}
+    for i, (args, kwargs) in enumerate(cases):
         before = [a.copy() if isinstance(a, ndarray) else None for a in args]
         record, watch = {}, Watch(count_lines=bool(spec.get("count_lines")))
         threads = _notebook_threads()
@@ -181,9 +314,10 @@ def harvest(name, func):
             record["used"] = used
         if watch.count_lines:
             record["lines"] = watch.lines
-        record["modified"] = any(b is not None and not array_equal(b, a) for b, a in zip(before, args))
-        record["calls"] = sum(a.calls for a in args if isinstance(a, (Signal, Field)))
+        record["modified"] = any(b is not None and not _unchanged(b, a) for b, a in zip(before, args))
+        record["calls"] = sum(a.calls for a in args if type(a) in (Signal, Field))
         records.append(record)
+    _restore_library({})  # what the graded calls replaced goes too (the notebook's own comes back after)
     buffer = BytesIO()
     savez(buffer, **outputs)
     payload = {"name": name, "records": records, "npz": b64encode(buffer.getvalue()).decode()}

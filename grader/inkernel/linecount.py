@@ -4,39 +4,35 @@
 not by timing: a loop over the 1,152 output positions of a hidden case runs thousands of
 lines of the student's own code, a loop over the kernel's taps a few dozen. Library code
 (numpy, the standard library: everything under the Python installation) is not counted;
-the notebook's code and `convcourse` are. Paths are compared after resolving symbolic
-links on both sides: a venv or a checkout reached through a linked folder reports its
-code under the linked path. Used by the watch of graded calls (watch.py), alike in the
-sandbox and in the grader's own process.
+the notebook's code and `convcourse` are. Paths are compared with the installation's
+folders as Python was started with them and as they are after resolving symbolic links:
+a venv or a checkout reached through a linked folder reports its code under the linked
+path, and a .pth may add a resolved one. Nothing is resolved while a graded function
+runs, so no library function is called then (a notebook could have replaced it). Used by
+the watch of graded calls (watch.py), alike in the sandbox and in the grader's process.
 """
 import os
 import sys
 
-_LIBRARY = tuple(sorted({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}))
-_HERE = os.path.dirname(os.path.realpath(__file__)) + os.sep
+
+def _both(paths):
+    """Each folder as given and resolved, with a trailing separator."""
+    return {os.path.abspath(p) + os.sep for p in paths} | {os.path.realpath(p) + os.sep for p in paths}
+
+
+_LIBRARY = tuple(sorted(_both([sys.prefix, sys.base_prefix, sys.exec_prefix])))
+_HERE = tuple(sorted(_both([os.path.dirname(os.path.abspath(__file__))])))
 # the folders imports are found in, longest first: a library file's module name is its
 # path below one of them
-_IMPORT_ROOTS = tuple(sorted({os.path.realpath(p) + os.sep for p in sys.path
-                              if p and os.path.realpath(p).startswith(_LIBRARY)}, key=len, reverse=True))
+_IMPORT_ROOTS = tuple(sorted((root for root in _both([p for p in sys.path if p]) if root.startswith(_LIBRARY)),
+                             key=len, reverse=True))
 TAMPERED = 10**9  # the count reported when the function switched the counter off
-
-_real = {}
-
-
-def real_path(filename):
-    """`filename` with symbolic links resolved (cached: code objects repeat)."""
-    path = _real.get(filename)
-    if path is None:
-        path = _real[filename] = filename if filename.startswith("<") else os.path.realpath(filename)
-    return path
+_SEP = os.sep
 
 
 def is_library(filename):
     """True for the Python installation's code and the grader's own (not counted)."""
-    if filename.startswith("<frozen"):
-        return True
-    path = real_path(filename)
-    return path.startswith(_LIBRARY) or path.startswith(_HERE)
+    return filename.startswith("<frozen") or filename.startswith(_LIBRARY) or filename.startswith(_HERE)
 
 
 def module_of(filename):
@@ -44,12 +40,11 @@ def module_of(filename):
     code outside the Python installation."""
     if filename.startswith("<frozen "):
         return filename[len("<frozen "):-1]
-    path = real_path(filename)
     for root in _IMPORT_ROOTS:
-        if path.startswith(root):
-            name = path[len(root):]
+        if filename.startswith(root):
+            name = filename[len(root):]
             name = name[:-3] if name.endswith(".py") else name
-            name = name.replace(os.sep, ".")
+            name = name.replace(_SEP, ".")
             return name[:-len(".__init__")] if name.endswith(".__init__") else name
     return None
 

@@ -1,7 +1,10 @@
 """Execute one notebook inside the sandbox: python runner.py IN.ipynb OUT.ipynb STATUS.json
 
 Like nbgrader's Execute, but it writes the notebook as far as it got when the kernel
-dies or the notebook's time is up, so that what ran before still counts.
+dies or the notebook's time is up, so that what ran before still counts. The hidden
+cases' inputs come on standard input; the runner leaves them in CASES_FILE for the
+harness, which reads and deletes that file as the kernel starts, before any of the
+notebook's code runs (whatever is left then is deleted here).
 """
 import errno
 import json
@@ -18,7 +21,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import DeadKernelError  # noqa: E402
-from protocol import MIME  # noqa: E402
+from protocol import CASES_ENV, CASES_FILE, MIME  # noqa: E402
 
 
 MAX_OUTPUTS, MAX_CHARS = 50, 20_000
@@ -105,8 +108,18 @@ def write_results(nb, dst, status_path, status):
         raise SystemExit("no room for the results")
 
 
+def hand_over_cases():
+    """The hidden cases' inputs, from standard input to CASES_FILE for the harness."""
+    data = sys.stdin.buffer.read()
+    fd = os.open(CASES_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.environ[CASES_ENV] = os.path.abspath(CASES_FILE)
+
+
 def main(src, dst, status_path, cell_timeout=60, notebook_timeout=600):
     protect_self()
+    hand_over_cases()
     nb = nbformat.read(src, as_version=4)
     client = NotebookClient(
         nb, timeout=int(cell_timeout), allow_errors=True, kernel_name="python3",
@@ -124,6 +137,8 @@ def main(src, dst, status_path, cell_timeout=60, notebook_timeout=600):
     status, deadline = "complete", time.monotonic() + float(notebook_timeout)
     try:
         with client.setup_kernel():
+            if os.path.lexists(CASES_FILE):  # the harness did not take them: nobody else will
+                os.unlink(CASES_FILE)
             for index, cell in enumerate(nb.cells):
                 if time.monotonic() > deadline:
                     status = "notebook time limit"

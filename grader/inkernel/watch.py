@@ -9,7 +9,8 @@ by its module. What the notebook does outside graded calls is not watched at all
 The hook only records; it never raises into the student's code. After the call it must
 still be the installed hook, or the call counts as having switched it off.
 """
-import sys
+from sys import getprofile, gettrace, setprofile, settrace
+from types import ModuleType as _Module
 
 try:  # as grader.inkernel.watch in the grader's process
     from .forbidden import PUBLIC_NAMES, ROUTINE_FUNCTIONS, ROUTINE_PACKAGES, UNWATCHED_NAMES
@@ -46,17 +47,22 @@ def _code_verdict(code):
     return hit[1]
 
 
+_class_module = type.__dict__["__module__"].__get__  # a class's own, whatever its metaclass says
+
+
 def _builtin_verdict(func):
-    owner = getattr(func, "__self__", None)
-    if owner is None or type(owner).__name__ == "module":
+    # only C-level attributes are read here: student code run from inside the hook would
+    # not be watched (a metaclass's __module__, an object's __class__)
+    owner = func.__self__
+    if owner is None or type(owner) is _Module:
         key, keep = id(func), func
-        module = getattr(func, "__module__", None)
+        module = func.__module__
     else:  # a method of an object: judged by its type
         key, keep = (type(owner), func.__name__), None
-        module = getattr(type(owner), "__module__", None)
+        module = _class_module(type(owner))
     hit = _BUILTIN.get(key)
     if hit is None:
-        name = getattr(func, "__name__", "?")
+        name = func.__name__
         found = verdict(module if isinstance(module, str) else None, name)
         hit = _BUILTIN[key] = (keep, found)
     return hit[1]
@@ -90,18 +96,18 @@ class Watch:
                 note(found)
 
         tracer, counted = line_tracer() if self.count_lines else (None, None)
-        previous_trace, previous_profile = sys.gettrace(), sys.getprofile()
+        previous_trace, previous_profile = gettrace(), getprofile()
         if tracer is not None:
-            sys.settrace(tracer)
-        sys.setprofile(hook)
+            settrace(tracer)
+        setprofile(hook)
         try:
             return func(*args, **kwargs)
         finally:
-            intact = sys.getprofile() is hook
-            sys.setprofile(previous_profile)
+            intact = getprofile() is hook
+            setprofile(previous_profile)
             if tracer is not None:
-                traced = sys.gettrace() is tracer
-                sys.settrace(previous_trace)
+                traced = gettrace() is tracer
+                settrace(previous_trace)
                 self.lines = counted() if traced else TAMPERED
             if not intact:
                 note(SWITCHED_OFF)
