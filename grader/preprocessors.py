@@ -8,12 +8,14 @@ error). We keep that pipeline and its gradebook, and change three steps:
   cells the student deleted, edited or re-typed; those score 0.
 - SandboxExecute (instead of Execute): runs the notebook in the sandbox, with each
   hidden block turned into a harness call that records what the student's function
-  returns on the hidden inputs. The sources of the cells are the submitted ones, put
-  back after the run; only outputs come from the sandbox.
+  returns on the hidden inputs, and which forbidden routines each call used. The
+  sources of the cells are the submitted ones, put back after the run; only outputs
+  come from the sandbox.
 - TrustedVerdicts (before SaveAutoGrades): judges the recorded results here, outside
   the student's reach, against the reference; adds an error output to each test cell
-  whose hidden cases failed (with a message naming the failed property) and removes
-  stderr output, so a warning never costs points.
+  whose hidden cases failed (with a message naming the failed property, or the
+  forbidden routine a call used, or the reach into the grader in a cell above) and
+  removes stderr output, so a warning never costs points.
 """
 from __future__ import annotations
 

@@ -37,7 +37,12 @@ UNREADABLE_BUILTINS = {"eval", "exec", "compile", "__import__", "globals", "vars
 # imports that reach into the interpreter, the kernel or the grader, or run code unread
 BLOCKED_IMPORTS = (*GRADER_MODULES, "ctypes", "_ctypes", "cffi", "importlib", "builtins", "pickle", "_pickle",
                    "marshal", "shelve", "dill", "cloudpickle", "joblib", "runpy", "IPython.core", "ipykernel",
-                   "jupyter_client", "zmq", "comm", "_thread", "_posixsubprocess", "zipimport", "pkgutil", "imp", "site")
+                   "jupyter_client", "zmq", "comm", "_thread", "_posixsubprocess", "zipimport", "pkgutil", "imp", "site",
+                   # they import by a name given as text, or run code given as text
+                   "pydoc", "unittest", "mock", "logging.config", "code", "codeop", "doctest", "cProfile",
+                   "profile", "trace", "pdb", "bdb")
+# timeit's functions take code as text: read it as code, or refuse it if it is computed
+CODE_TEXT_CALLS = {"timeit", "repeat", "Timer", "autorange"}
 # attributes that reach the grader's frames and objects, or the tracing hooks, on any object
 BLOCKED_ATTRIBUTES = {"settrace", "setprofile", "gettrace", "getprofile", "_getframe", "_current_frames",
                       "get_objects", "get_referrers", "get_referents", "f_back", "f_globals", "f_locals",
@@ -117,14 +122,21 @@ def _import_findings(node) -> list[Finding]:
             found.append(Finding("routine", f"import {module}"))
     if isinstance(node, ast.ImportFrom):
         found += [Finding("grader", f"import {m}") for m in modules[1:] if _matches(m, BLOCKED_IMPORTS)]
-        blocked = BLOCKED_ATTRIBUTES | (BLOCKED_SYS_ATTRIBUTES if node.module == "sys" else set())
+        blocked = BLOCKED_ATTRIBUTES | (BLOCKED_SYS_ATTRIBUTES if node.module == "sys" else {"sys"})
         found += [Finding("grader", f"from {node.module} import {a.name}") for a in node.names if a.name in blocked]
     return found
 
 
-def _attribute_findings(attr: str, base: ast.expr, store: bool, own: set[str]) -> list[Finding]:
-    if attr in BLOCKED_ATTRIBUTES or isinstance(base, ast.Name) and base.id == "sys" and attr in BLOCKED_SYS_ATTRIBUTES:
+def _is_sys(base: ast.expr, sys_names: set[str]) -> bool:
+    return isinstance(base, ast.Name) and base.id in sys_names or isinstance(base, ast.Attribute) and base.attr == "sys"
+
+
+def _attribute_findings(attr: str, base: ast.expr, store: bool, own: set[str],
+                        sys_names: set[str] = frozenset({"sys"})) -> list[Finding]:
+    if attr in BLOCKED_ATTRIBUTES or attr in BLOCKED_SYS_ATTRIBUTES and _is_sys(base, sys_names):
         return [Finding("grader", f".{attr}")]
+    if attr == "sys" and not (isinstance(base, ast.Name) and base.id in own):  # os.sys: sys by another name
+        return [Finding("grader", ".sys")]
     if store and attr in RENAMING and not (isinstance(base, ast.Name) and base.id in own):
         return [Finding("grader", f".{attr} = ...")]
     if attr in ROUTINE_NAMES:
@@ -159,6 +171,13 @@ def findings(source: str, bound: set[str] | None = None, own: set[str] | None = 
     for node in ast.walk(tree):
         # `%timeit f(x)` is get_ipython().run_line_magic('timeit', 'f(x)'), `!ls` is
         # get_ipython().system('ls'): allowed, and a magic's Python text is checked too
+        # the course's own idiom (notebooks 08-10): own_or_earlier(globals(), "conv2d", ...)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "own_or_earlier" and \
+                node.args and isinstance(node.args[0], ast.Call) and isinstance(node.args[0].func, ast.Name) and \
+                node.args[0].func.id == "globals" and not node.args[0].args and not node.keywords and \
+                all(isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.isidentifier() and
+                    not a.value.startswith("_") for a in node.args[1:]):
+            allowed_callers.add(id(node.args[0].func))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 node.func.attr in MAGIC_METHODS and isinstance(node.func.value, ast.Call) and \
                 isinstance(node.func.value.func, ast.Name) and node.func.value.func.id == "get_ipython":
@@ -171,6 +190,15 @@ def findings(source: str, bound: set[str] | None = None, own: set[str] | None = 
                 elif magic in PYTHON_MAGICS:
                     for text in texts[1:]:
                         found += findings(text, bound, own)
+    # names the sys module goes by here: `import sys as s`, `s = sys`
+    sys_names = {"sys"} | {a.asname for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+                           if a.name == "sys" and a.asname} | \
+        {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and
+         n.value.id == "sys" for t in n.targets if isinstance(t, ast.Name)}
+    timeit_modules = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+                      if a.name == "timeit"}
+    timeit_functions = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and
+                        n.module == "timeit" for a in n.names if a.name in CODE_TEXT_CALLS}
     in_function = {id(inner) for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                                             ast.Lambda))
                    for inner in ast.walk(node) if inner is not node}
@@ -183,9 +211,8 @@ def findings(source: str, bound: set[str] | None = None, own: set[str] | None = 
             # an attribute's name as data, for attrgetter, a dict lookup, ...
             found.append(Finding("grader", repr(node.value)))
         elif isinstance(node, ast.Attribute):
-            found += _attribute_findings(node.attr, node.value, isinstance(node.ctx, ast.Store), own)
-            if node.attr == "path" and isinstance(node.value, ast.Name) and node.value.id == "sys" and \
-                    _changed(node, parents):
+            found += _attribute_findings(node.attr, node.value, isinstance(node.ctx, ast.Store), own, sys_names)
+            if node.attr == "path" and _is_sys(node.value, sys_names) and _changed(node, parents):
                 found.append(Finding("grader", "a change to sys.path"))
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             found += _import_findings(node)
@@ -193,9 +220,23 @@ def findings(source: str, bound: set[str] | None = None, own: set[str] | None = 
                 node.func.id in ATTRIBUTE_BUILTINS and node.func.id not in bound and len(node.args) >= 2:
             name = node.args[1]
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                found += _attribute_findings(name.value, node.args[0], node.func.id == "setattr", own)
+                found += _attribute_findings(name.value, node.args[0], node.func.id == "setattr", own, sys_names)
             else:
                 found.append(Finding("grader", f"{node.func.id} with a computed name"))
+        elif isinstance(node, ast.Call) and (
+                isinstance(node.func, ast.Attribute) and node.func.attr in CODE_TEXT_CALLS and
+                isinstance(node.func.value, ast.Name) and node.func.value.id in timeit_modules or
+                isinstance(node.func, ast.Name) and node.func.id in timeit_functions):
+            # a function of the student's, a lambda or a library callable is code the check reads
+            texts = [a for a in [*node.args[:2], *(k.value for k in node.keywords if k.arg in ("stmt", "setup"))]
+                     if not (isinstance(a, ast.Lambda) or isinstance(a, ast.Name) and a.id in own or
+                             isinstance(a, ast.Attribute))]
+            for text in texts:
+                if isinstance(text, ast.Constant) and isinstance(text.value, str):
+                    found += findings(text.value, bound, own)
+                elif not isinstance(text, ast.Constant):
+                    found.append(Finding("grader", f"{getattr(node.func, 'attr', getattr(node.func, 'id', ''))} "
+                                                   "with code as computed text"))
         elif isinstance(node, ast.keyword) and node.arg == "allow_pickle" and \
                 not (isinstance(node.value, ast.Constant) and node.value.value is False):
             found.append(Finding("grader", "allow_pickle (unpickling runs code)"))

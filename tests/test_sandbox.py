@@ -123,7 +123,10 @@ def test_static_check_charges_reaches_into_the_grader_only():
                "import sys\nsys.path.insert(0, '.')", "def f():\n    pass\nf.__code__",
                "e.__traceback__.tb_frame.f_back", "from operator import attrgetter",
                "k = '__globals__'", "get_ipython().display_pub", "np.convolve.__module__ = 'mine'",
-               "%timeit import harness", "from . import mine"]
+               "%timeit import harness", "from . import mine", "b = own_or_earlier(globals(), '__builtins__')",
+               "import os\nos.sys.modules", "import sys as s\ns.modules", "from os import sys", "import pydoc",
+               "from unittest import mock", "import doctest", "import timeit\ntimeit.timeit('import harness')",
+               "from timeit import timeit\ntimeit('im' + 'port harness')", "import code"]
     for source in reaches:
         assert any(f.kind == "grader" for f in findings(source)), source
     mentions = ["import numpy as np\n_c = np.convolve", "def a(x, k, _conv=np.convolve):\n    return _conv(x, k)",
@@ -143,7 +146,10 @@ def test_static_check_charges_reaches_into_the_grader_only():
                 "%timeit -n 3 f(x)\n!ls\nfiles = !ls",
                 "from __future__ import annotations\nimport math, inspect, threading, subprocess, os, sys\nprint(sys.path)",
                 "def deco(f):\n    def wrapper(*a):\n        return f(*a)\n    wrapper.__name__ = f.__name__\n    return wrapper",
-                "np.load('a.npz', allow_pickle=False)"]
+                "np.load('a.npz', allow_pickle=False)",
+                "conv2d, relu = own_or_earlier(globals(), 'conv2d', 'relu')",
+                "import timeit\nprint(timeit.timeit(lambda: f(x), number=10), timeit.timeit('f(x)', globals={'f': f, 'x': 1}))",
+                "print(np.repeat(x, 3), sys.version, os.path.join('a', 'b'))"]
     assert student_code_findings(innocent) == []
 
 
