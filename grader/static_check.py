@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 from .inkernel.forbidden import GRADER_MODULES, ROUTINE_NAMES, ROUTINE_PACKAGES
 
-# builtins that run or find code the check cannot read, or hand over the namespaces
+# builtins that run or find code the check cannot read, or hand over the namespaces (and
+# locals() outside a function, which is globals(), the way to __builtins__)
 UNREADABLE_BUILTINS = {"eval", "exec", "compile", "__import__", "globals", "vars", "breakpoint", "__builtins__",
                        "get_ipython"}
-# locals() outside a function is globals(), the way to __builtins__; inside one it is harmless
 # imports that reach into the interpreter, the kernel or the grader, or run code unread
 BLOCKED_IMPORTS = (*GRADER_MODULES, "ctypes", "_ctypes", "cffi", "importlib", "builtins", "pickle", "_pickle",
                    "marshal", "shelve", "dill", "cloudpickle", "joblib", "runpy", "IPython.core", "ipykernel",
@@ -51,7 +51,7 @@ BLOCKED_ATTRIBUTES = {"settrace", "setprofile", "gettrace", "getprofile", "_getf
                       "__self__", "display_pub", "__loader__", "attrgetter", "methodcaller", "get_field"}
 # on the sys module only (common words elsewhere)
 BLOCKED_SYS_ATTRIBUTES = {"modules", "monitoring", "meta_path", "path_hooks", "audit", "addaudithook"}
-# renaming a library object would hide it from the watch, which knows routines by name
+# renaming a library object would hide it from the watch, which knows built-ins by their module's name
 RENAMING = {"__module__", "__name__", "__qualname__", "__file__", "__spec__", "__class__"}
 ATTRIBUTE_BUILTINS = {"getattr", "setattr", "delattr", "hasattr"}
 # IPython turns magics into get_ipython().<method>(name, text): these are allowed, with
