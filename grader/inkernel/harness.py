@@ -48,6 +48,7 @@ _HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class whose attributes can be repl
 # C-level reads: a class of the notebook's cannot answer these with its own code
 _type_name = type.__dict__["__name__"].__get__
 _mro, _class_dict = type.__dict__["__mro__"].__get__, type.__dict__["__dict__"].__get__
+_flags = type.__dict__["__flags__"].__get__
 _instance_dict = Thread.__dict__["__dict__"].__get__
 _current_frames, _getpid, _kill, _listdir = sys._current_frames, os.getpid, os.kill, os.listdir
 _KERNEL_THREADS = set(_current_frames())  # the kernel's own threads: completed when the first cell starts
@@ -83,13 +84,14 @@ def _library_state():
         filename = namespace.get("__file__")
         if isinstance(filename, str) and not is_library(filename):
             continue
-        kept = {k: v for k, v in list(namespace.items()) if isinstance(v, (type, ModuleType)) or callable(v)}
+        # type() and callable() run no code of the objects' own (a lazy module's, say)
+        kept = {k: v for k, v in list(namespace.items()) if issubclass(type(v), (type, ModuleType)) or callable(v)}
         state.append((namespace, kept, frozenset(namespace)))
         for value in kept.values():
-            if isinstance(value, type) and value.__flags__ & _HEAP_TYPE and value not in classes and \
-                    value.__dict__.get("__module__") == name:
+            if issubclass(type(value), type) and _flags(value) & _HEAP_TYPE and value not in classes and \
+                    _class_dict(value).get("__module__") == name:
                 classes.add(value)
-                state.append((value, dict(value.__dict__), frozenset(value.__dict__)))
+                state.append((value, dict(_class_dict(value)), frozenset(_class_dict(value))))
     return state
 
 
