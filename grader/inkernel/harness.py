@@ -73,9 +73,19 @@ def load_cases(data):
     return {name: (entry["spec"], b64decode(entry["npz"])) for name, entry in json_loads(data or b"{}").items()}
 
 
+def _code_like(value):
+    """Functions, methods and descriptors, classes and modules: what a replacement would
+    make run other code. Data (counters, caches, singletons) is left alone. Only C-level
+    reads: no code of the object's own runs (a lazy module's, a notebook's class's)."""
+    kind = type(value)
+    return callable(value) or issubclass(kind, (type, ModuleType)) or \
+        any("__get__" in _class_dict(k) for k in _mro(kind))
+
+
 def _library_state():
-    """[(namespace, {name: value})]: the functions, classes and modules held by every
-    library module loaded now, and by the replaceable classes defined in them."""
+    """[(namespace, {name: value}, names)]: the code-like attributes of every library
+    module loaded now, and of the replaceable classes defined in them, with the names
+    each had."""
     state, classes = [], set()  # (classes: each noted once)
     for name, module in list(sys.modules.items()):
         if type(module) is not ModuleType or name == "__main__":
@@ -84,14 +94,14 @@ def _library_state():
         filename = namespace.get("__file__")
         if isinstance(filename, str) and not is_library(filename):
             continue
-        # type() and callable() run no code of the objects' own (a lazy module's, say)
-        kept = {k: v for k, v in list(namespace.items()) if issubclass(type(v), (type, ModuleType)) or callable(v)}
+        kept = {k: v for k, v in list(namespace.items()) if _code_like(v)}
         state.append((namespace, kept, frozenset(namespace)))
         for value in kept.values():
             if issubclass(type(value), type) and _flags(value) & _HEAP_TYPE and value not in classes and \
                     _class_dict(value).get("__module__") == name:
                 classes.add(value)
-                state.append((value, dict(_class_dict(value)), frozenset(_class_dict(value))))
+                members = _class_dict(value)
+                state.append((value, {k: v for k, v in members.items() if _code_like(v)}, frozenset(members)))
     return state
 
 
@@ -112,7 +122,8 @@ def _restore_library(undo):
                 else:
                     owner[key] = value
         if len(current) != len(names):
-            for key in [k for k in current if k not in names and (is_class or k in _BUILTIN_NAMES)]:
+            for key in [k for k in current if k not in names and (k in _BUILTIN_NAMES if not is_class else
+                                                                    _code_like(current[k]))]:
                 undo.setdefault((id(owner), key), (owner, key, current[key]))
                 if is_class:
                     type.__delattr__(owner, key)
