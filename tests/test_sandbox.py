@@ -206,3 +206,33 @@ def test_work_areas_left_mounted_are_unmounted(tmp_path):
     assert os.path.ismount(area)
     sandbox.unmount_work_areas(tmp_path / ".sandbox")
     assert not os.path.ismount(area)
+
+
+def test_the_sandbox_and_this_process_judge_the_same_outcomes(tmp_path, monkeypatch):
+    """One per-case runner (grader/inkernel/percase.py) serves the harness and the
+    in-process check: on odd results they record exactly the same."""
+    from grader.hidden.core import run_case
+
+    class WithArray:
+        def __array__(self, dtype=None, copy=None):
+            return np.zeros((1, 1))
+
+    answers = {
+        "exits": lambda x, size: (_ for _ in ()).throw(SystemExit(3)),
+        "array-like object": lambda x, size: WithArray(),
+        "strings": lambda x, size: [["1", "2"]],
+        "scalar": lambda x, size: np.int64(3),
+        "subclass": lambda x, size: np.ones((2, 2)).view(np.matrix),
+        "nothing": lambda x, size: None,
+        "in place": lambda x, size: x.fill(0),
+        "forbidden": lambda x, size: np.convolve(x, np.ones(size)),
+    }
+    cases = REGISTRY["sliding_windows"].cases()
+    for label, func in answers.items():
+        payload = result_payloads(_harvest(tmp_path, monkeypatch, "sliding_windows", func))["sliding_windows"][0]
+        sandboxed = outcomes_from_payload(payload)
+        here = [run_case(func, case) for case in cases]
+        for a, b in zip(sandboxed, here):
+            assert (a.raised, a.type_name, a.modified, a.used, a.calls) == (b.raised, b.type_name, b.modified, b.used,
+                                                                           b.calls), label
+            assert (a.value is None) == (b.value is None) and (a.value is None or np.array_equal(a.value, b.value)), label

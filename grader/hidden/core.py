@@ -8,10 +8,7 @@ data, for the pytest suite and any out-of-kernel re-check.
 """
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -20,7 +17,7 @@ import numpy as np
 from ..inkernel.adapters import ADAPTERS, unpack_parts
 from ..inkernel.forbidden import THREAD_RUNNING, UNWATCHED_NAMES
 from ..inkernel.linecount import TAMPERED
-from ..inkernel.watch import Watch
+from ..inkernel.percase import run_one
 
 
 class HiddenTestFailure(AssertionError):
@@ -98,19 +95,6 @@ def register(spec: Spec) -> Spec:
     return spec
 
 
-def _as_float_array(value: Any) -> np.ndarray | None:
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        # a plain copy: an ndarray subclass must not bring its own arithmetic
-        return np.array(value, dtype=np.float64, subok=False)
-    if isinstance(value, (list, tuple, int, float, np.number)):
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            return None
-        return arr
-    return None
-
-
 SCALAR_TYPES = {
     "int": {"int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"},
     "bool": {"bool", "bool_"},
@@ -126,8 +110,8 @@ def _type_name(value: Any) -> str:
 
 @dataclass
 class Outcome:
-    """What a graded function did on one case, as plain data: produced in-process by
-    `run_case`, or by the sandbox's harness and read back by the grader."""
+    """What a graded function did on one case, as plain data: from the record of
+    grader/inkernel/percase.run_one, made in the sandbox or in this process."""
     raised: str | None = None        # the exception's type name
     value: np.ndarray | None = None  # the result as a float64 array
     type_name: str = ""              # the result's type, when it is not numbers
@@ -137,29 +121,34 @@ class Outcome:
     used: list = field(default_factory=list)  # forbidden routines called (grader/inkernel/watch.py)
 
 
-def run_case(func: Callable, case: Case, adapt: Callable[[Any], Any] = lambda value: value,
-             count_lines: bool = False) -> Outcome:
-    """Call the student's function quietly, under watch, on a copy of the case's inputs:
-    warnings or prints must not cost points."""
-    args = copy.deepcopy(case.args)
-    kwargs = copy.deepcopy(case.kwargs)
-    sink = io.StringIO()
-    watch = Watch(count_lines)
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"), \
-                contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            warnings.simplefilter("ignore")
-            result = watch.call(func, args, kwargs)
-    except Exception as exc:  # noqa: BLE001 - recorded by type: its text could echo hidden inputs
-        return Outcome(raised=type(exc).__name__, used=watch.used, lines=watch.lines)
-    modified = any(isinstance(b, np.ndarray) and not np.array_equal(b, a) for b, a in zip(case.args, args))
-    calls = sum(getattr(a, "calls", 0) for a in args if callable(a))
-    try:
-        value = _as_float_array(adapt(result))
-    except Exception:  # noqa: BLE001 - not of the expected form: judged as not numbers
-        value = None
-    return Outcome(value=value, type_name=_type_name(result), modified=modified, calls=calls, lines=watch.lines,
-                   used=watch.used)
+def outcome_from_record(record: Any, value: np.ndarray | None) -> Outcome | None:
+    """The Outcome of one case from the record grader/inkernel/percase.run_one made, in
+    the sandbox (then untrusted: read defensively) or here; None if it is not a record."""
+    if not isinstance(record, dict):
+        return None
+    raised, used, kind = record.get("raised"), record.get("used", []), str(record.get("type", "value"))[:40]
+
+    def count(key):
+        number = record.get(key, 0)
+        return number if isinstance(number, int) and not isinstance(number, bool) else 10**9
+
+    return Outcome(
+        raised=str(raised)[:60] if raised is not None else None,
+        value=value,
+        type_name=f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}",
+        modified=bool(record.get("modified", False)),
+        calls=count("calls"),
+        lines=count("lines"),
+        used=[str(u)[:80] for u in used[:5]] if isinstance(used, list) else ["(unreadable)"],
+    )
+
+
+def run_case(func: Callable, case: Case, adapt: str | None = None, count_lines: bool = False) -> Outcome:
+    """Run one case in this process exactly as the sandbox's harness does
+    (grader/inkernel/percase.py), on a copy of its inputs."""
+    args, kwargs = copy.deepcopy(list(case.args)), copy.deepcopy(case.kwargs)
+    record, numbers = run_one(func, args, kwargs, adapt, count_lines)
+    return outcome_from_record(record, numbers)
 
 
 def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
@@ -287,7 +276,7 @@ def evaluate(name: str, func: Callable) -> list[Verdict]:
     spec = REGISTRY[name]
     if not callable(func):
         return [Verdict(False, f"{name} is {_type_name(func)}, not a function")]
-    return verdicts_from_outcomes(name, [run_case(func, case, spec.numbers, spec.max_lines is not None)
+    return verdicts_from_outcomes(name, [run_case(func, case, spec.adapt, spec.max_lines is not None)
                                          for case in spec.cases()])
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..inkernel.protocol import MIME
-from .core import REGISTRY, Outcome
+from .core import REGISTRY, Outcome, outcome_from_record
 
 MAX_NPZ_BYTES = 256 * 2**20
 
@@ -90,20 +90,5 @@ def outcomes_from_payload(payload: dict) -> list[Outcome] | None:
         return None
     if not isinstance(records, list):
         return None
-    outcomes = []
-    for i, rec in enumerate(records):
-        if not isinstance(rec, dict):
-            return None
-        raised = rec.get("raised")
-        used = rec.get("used", [])
-        used = [str(u)[:80] for u in used[:5]] if isinstance(used, list) else ["(unreadable)"]
-        outcomes.append(Outcome(
-            raised=str(raised)[:60] if raised is not None else None,
-            value=arrays.get(f"case{i}"),
-            type_name=f"a {str(rec.get('type', 'value'))[:40]}",
-            modified=bool(rec.get("modified", False)),
-            calls=int(rec.get("calls", 0)) if isinstance(rec.get("calls", 0), int) else 10**9,
-            lines=int(rec.get("lines", 0)) if isinstance(rec.get("lines", 0), int) else 10**9,
-            used=used,
-        ))
-    return outcomes
+    outcomes = [outcome_from_record(rec, arrays.get(f"case{i}")) for i, rec in enumerate(records)]
+    return None if None in outcomes else outcomes

@@ -13,40 +13,35 @@ they arrive, so code in later cells cannot change them.
 While a harvest runs, the library is put back as it was noted (a notebook that replaced
 json.dumps or numpy.savez cannot rewrite the results on their way out), garbage
 collection and the notebook's signal handlers are paused (they would run its code at
-odd moments), and processes the notebook left are ended. Each call runs under
-watch.Watch, which records every forbidden routine it used; the student's result is
-turned into numbers inside that same watch, so code the result brings along (a custom
-__array__, say) is watched too. A thread the notebook started that is still running
-counts against the call: work handed to it would escape the watch. Verdicts are made
-outside, by the grader: the expected values never enter the sandbox, and a cell with
-more than one result for a function scores 0.
+odd moments), and processes the notebook left are ended. Each case runs through
+percase.run_one, as in the grader's own process: under watch.Watch, which records every
+forbidden routine the call used, with the result turned into numbers inside that same
+watch (code the result brings along, a custom __array__ say, is watched too). A thread
+the notebook started that is still running counts against the call: work handed to it
+would escape the watch. Verdicts are made outside, by the grader: the expected values
+never enter the sandbox, and a cell with more than one result for a function scores 0.
 """
 import builtins
 import gc
 import os
 import sys
 from base64 import b64decode, b64encode
-from contextlib import redirect_stderr, redirect_stdout
-from io import BytesIO, StringIO
+from io import BytesIO
 from json import loads as json_loads
 from threading import Thread, Timer, _active as _threads
 from types import FunctionType, ModuleType
-from warnings import catch_warnings, simplefilter
 
 import _signal
-from numpy import array as np_array, errstate, float64, load as np_load, ndarray, savez
+from numpy import load as np_load, savez
 
-from adapters import ADAPTERS
 from forbidden import THREAD_RUNNING
 from linecount import is_library
+from percase import run_one
 from protocol import CASES_ENV, MIME
 from signals import Field, Signal
-from watch import Watch
 
-MAX_RESULT_BYTES = 64 * 2**20
 _HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class whose attributes can be replaced
 # C-level reads: a class of the notebook's cannot answer these with its own code
-_type_name = type.__dict__["__name__"].__get__
 _mro, _class_dict = type.__dict__["__mro__"].__get__, type.__dict__["__dict__"].__get__
 _flags = type.__dict__["__flags__"].__get__
 _instance_dict = Thread.__dict__["__dict__"].__get__
@@ -258,27 +253,6 @@ def _notebook_threads():
     return False
 
 
-def _graded(func, args, kwargs, adapt):
-    """The graded call and the conversion of its result, both under watch."""
-    value = func(*args, **kwargs)
-    kind = _type_name(type(value))
-    try:
-        if adapt:
-            value = ADAPTERS[adapt](value)
-        numbers = np_array(value, dtype=float64, subok=False)
-        if numbers.nbytes > MAX_RESULT_BYTES:
-            raise ValueError("too large")
-    except Exception:  # noqa: BLE001 - not numbers: judged outside as such
-        numbers = None
-    return kind, numbers
-
-
-def _unchanged(before, after):
-    """An input array as it was given (C-level comparisons only)."""
-    return type(after) is ndarray and before.shape == after.shape and before.dtype == after.dtype and \
-        before.tobytes() == after.tobytes()
-
-
 def harvest(name, func):
     """Call `func` on every hidden case of `name` and record what it returns."""
     if name not in _CASES:
@@ -304,31 +278,12 @@ def _run_cases(name, func, spec, npz):
              for case in spec["cases"]]
     records, outputs = [], {}
     for i, (args, kwargs) in enumerate(cases):
-        before = [a.copy() if isinstance(a, ndarray) else None for a in args]
-        record, watch = {}, Watch(count_lines=bool(spec.get("count_lines")))
         threads = _notebook_threads()
-        try:
-            sink = StringIO()
-            with redirect_stdout(sink), redirect_stderr(sink), errstate(all="ignore"), catch_warnings():
-                simplefilter("ignore")
-                kind, numbers = watch.call(_graded, (func, args, kwargs, spec.get("adapt")), {})
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - SystemExit included: it is the student's
-            record["raised"] = _type_name(type(exc))
-        else:
-            record["type"] = kind
-            if numbers is None:
-                record["not_numbers"] = True
-            else:
-                outputs[f"case{i}"] = numbers
-        used = watch.used + ([THREAD_RUNNING] if threads or _notebook_threads() else [])
-        if used:
-            record["used"] = used
-        if watch.count_lines:
-            record["lines"] = watch.lines
-        record["modified"] = any(b is not None and not _unchanged(b, a) for b, a in zip(before, args))
-        record["calls"] = sum(a.calls for a in args if type(a) in (Signal, Field))
+        record, numbers = run_one(func, args, kwargs, spec.get("adapt"), bool(spec.get("count_lines")))
+        if threads or _notebook_threads():
+            record["used"] = record.get("used", []) + [THREAD_RUNNING]
+        if numbers is not None:
+            outputs[f"case{i}"] = numbers
         records.append(record)
     _restore_library({})  # what the graded calls replaced goes too (the notebook's own comes back after)
     buffer = BytesIO()
