@@ -12,12 +12,12 @@ import nbformat
 from grader.course import REPO
 
 
-def run_grader(*args, env_extra=None):
+def run_grader(*args, env_extra=None, timeout=1800):
     """`python -m grader ARGS` from the course root, as a teaching assistant runs it."""
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
                **(env_extra or {}))
     return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=1200)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def cell_index(nb, grade_id):

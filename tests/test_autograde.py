@@ -4,27 +4,19 @@ broken files are scored with a reason, and feedback never shows hidden tests."""
 import csv
 import html as html_lib
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from grader import submissions
-from grader.course import REPO, assignment_ids, notebook_names
+from grader.course import assignment_ids, notebook_names
 from grader.demo import build_class
 from grader.mutants import MUTANTS
+from grading import run_grader
 
 AIDS = assignment_ids()
 
-
-def run_grader(*args):
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=1800)
 
 
 HARD_CODED = """
@@ -109,6 +101,7 @@ def lost_without(aid, function):
                                   if function in REGISTRY[other].depends_on)
 
 
+@pytest.mark.sandbox
 def test_grades_csv_has_nbgrader_columns_and_every_row(graded):
     assert list(graded["rows"][0])[:3] == ["assignment", "duedate", "timestamp"]
     assert {"student_id", "score", "max_score"} <= set(graded["rows"][0])
@@ -124,31 +117,37 @@ def test_grades_csv_has_nbgrader_columns_and_every_row(graded):
 
 
 @pytest.mark.parametrize("aid", AIDS)
+@pytest.mark.sandbox
 def test_solutions_get_full_marks(graded, aid):
     assert graded["scores"][("ada", aid)] == total(aid) > 0
 
 
 @pytest.mark.parametrize("aid", AIDS)
+@pytest.mark.sandbox
 def test_unmodified_release_scores_zero(graded, aid):
     assert graded["scores"][("cai", aid)] == 0
 
 
 @pytest.mark.parametrize("aid", AIDS)
+@pytest.mark.sandbox
 def test_edited_test_cells_are_restored(graded, aid):
     assert graded["scores"][("fay", aid)] == 0
 
 
 @pytest.mark.parametrize("aid", AIDS)
+@pytest.mark.sandbox
 def test_one_wrong_function_loses_exactly_its_points(graded, aid):
     first = next(m for m in MUTANTS if m.assignment == aid)
     assert graded["scores"][("ben", aid)] == total(aid) - submissions.points(aid)[first.function]
 
 
 @pytest.mark.parametrize("aid", AIDS)
+@pytest.mark.sandbox
 def test_all_wrong_functions_score_zero(graded, aid):
     assert graded["scores"][("zed", aid)] == 0
 
 
+@pytest.mark.sandbox
 def test_crashing_submissions_are_scored_and_the_batch_goes_on(graded):
     for i, aid in enumerate(AIDS):
         first_function = submissions.checked_functions(aid)[0]
@@ -163,6 +162,7 @@ def test_crashing_submissions_are_scored_and_the_batch_goes_on(graded):
             assert any(p["student_id"] == "dan" and p["assignment"] == aid for p in graded["problems"])
 
 
+@pytest.mark.sandbox
 def test_broken_files_score_zero_with_a_reason(graded):
     reasons = {(p["student_id"], p["assignment"]): p["problem"] for p in graded["problems"]}
     for i, aid in enumerate(AIDS):
@@ -182,6 +182,7 @@ def visible_text(path):
     return html_lib.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
 
 
+@pytest.mark.sandbox
 def test_feedback_for_every_submission_and_no_hidden_tests_in_it(graded):
     submitted = sorted(p.relative_to(graded["out"] / "submitted")
                        for p in (graded["out"] / "submitted").glob("*/*") if p.is_dir())
@@ -195,6 +196,7 @@ def test_feedback_for_every_submission_and_no_hidden_tests_in_it(graded):
             assert "grader.hidden" not in text and "check(" not in text
 
 
+@pytest.mark.sandbox
 def test_hidden_failure_is_named_in_feedback_without_hidden_code(graded):
     assert graded["scores"][("hal", "00_welcome")] == 0
     text = visible_text(graded["out"] / "feedback" / "hal" / "00_welcome" / "00_welcome.html")
@@ -203,35 +205,42 @@ def test_hidden_failure_is_named_in_feedback_without_hidden_code(graded):
 
 
 @pytest.mark.parametrize("aid,function", [(a, f) for a in AIDS for f in submissions.checked_functions(a)])
+@pytest.mark.sandbox
 def test_each_unimplemented_function_loses_exactly_its_points(graded, aid, function):
     assert graded["scores"][(f"gap-{function}", aid)] == total(aid) - lost_without(aid, function)
 
 
+@pytest.mark.sandbox
 def test_copied_solution_cell_still_gets_full_marks(graded):
     assert graded["scores"][("gus", "00_welcome")] == total("00_welcome")
     assert any(p["student_id"] == "gus" and "copied graded cell" in p["problem"] for p in graded["problems"])
 
 
+@pytest.mark.sandbox
 def test_bad_timestamp_is_reported_not_fatal(graded):
     assert graded["scores"][("ivy", "00_welcome")] == total("00_welcome")
     assert any(p["student_id"] == "ivy" and "timestamp.txt" in p["problem"] for p in graded["problems"])
 
 
+@pytest.mark.sandbox
 def test_files_beside_the_notebook_cannot_shadow_the_grader(graded):
     assert graded["scores"][("kim", "00_welcome")] == 0
     assert not (graded["out"] / "autograded" / "kim" / "00_welcome" / "grader").exists()
 
 
+@pytest.mark.sandbox
 def test_a_folder_instead_of_a_notebook_is_scored_zero(graded):
     assert graded["scores"][("lee", "00_welcome")] == 0
     assert any(p["student_id"] == "lee" for p in graded["problems"])
 
 
+@pytest.mark.sandbox
 def test_misplaced_notebook_is_reported(graded):
     assert any(p["student_id"] == "ada" and "not inside an assignment folder" in p["problem"]
                for p in graded["problems"])
 
 
+@pytest.mark.sandbox
 def test_report_prints_the_table_and_paths(graded):
     assert "student" in graded["stdout"] and "grades.csv" in graded["stdout"]
     assert "feedback" in graded["stdout"]
