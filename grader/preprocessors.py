@@ -20,7 +20,6 @@ error). We keep that pipeline and its gradebook, and change three steps:
 from __future__ import annotations
 
 import copy
-import os
 import shutil
 from pathlib import Path
 
@@ -96,23 +95,21 @@ class SandboxExecute(NbGraderPreprocessor):
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir(parents=True)
         sources = [cell.source for cell in nb.cells]
-        run = copy.deepcopy(nb)
+        run, graded = copy.deepcopy(nb), []
         for cell in run.cells:
             if cell.cell_type == "code" and utils.is_grade(cell):
                 kept, _ = split_hidden(cell.source)
+                names = checked_names(cell.source)
+                graded += names
                 # no name of the notebook's is bound to the harness (the runner imported it at start)
-                calls = [f'__import__("harness").harvest("{n}", {n})' for n in checked_names(cell.source)]
+                calls = [f'__import__("harness").harvest("{n}", {n})' for n in names]
                 if calls:
                     cell.source = "\n".join([kept, BEGIN, *calls, END])
         nbformat.write(run, workdir / "in.ipynb")
-        if self.mpl_cache:  # a writable copy, or matplotlib ignores it and builds its own
-            uid = self.base_uid + self.slot
+        if self.mpl_cache:  # the sandbox's uid owns what the working area holds (sandbox.work_area)
             shutil.copytree(self.mpl_cache, workdir / ".matplotlib")
-            for path in [workdir / ".matplotlib", *(workdir / ".matplotlib").iterdir()]:
-                os.chown(path, uid, uid)
         earlier = Path(self.earlier_root) / info["assignment"] if self.earlier_root else None
-        cases = cases_for(Path(self.cases_dir), [n for c in nb.cells if c.cell_type == "code" and utils.is_grade(c)
-                                                 for n in checked_names(c.source)])
+        cases = cases_for(Path(self.cases_dir), graded)
         result = sandbox.run_notebook(workdir, cases, self.slot, self.limits, self.base_uid,
                                       earlier if earlier is not None and earlier.is_dir() else None)
         # the run's status, where the sandbox cannot write: beside its working folder

@@ -131,17 +131,12 @@ def work_area(workdir: Path, uid: int, limits: Limits = Limits()):
     workdir.mkdir()
     _mount_area(workdir, uid, limits)
     try:
-        for path, _ in _regular_files(staged):
-            target = workdir / path.relative_to(staged)
-            for folder in [*reversed(target.relative_to(workdir).parents)][1:]:
-                if not (workdir / folder).exists():
-                    (workdir / folder).mkdir()
-                    os.chown(workdir / folder, uid, uid)
-            shutil.copyfile(path, target)
-            os.chown(target, uid, uid)
+        shutil.copytree(staged, workdir, dirs_exist_ok=True)  # the grader's own files (in.ipynb, ...)
         shutil.rmtree(staged)
         (workdir / ".tmp").mkdir(mode=0o700)
-        os.chown(workdir / ".tmp", uid, uid)
+        for folder, dirs, files in os.walk(workdir):  # the sandbox's uid owns them, or cannot write
+            for name in dirs + files:
+                os.chown(os.path.join(folder, name), uid, uid)
         yield workdir
     finally:
         kept = workdir.with_name(workdir.name + ".kept")
