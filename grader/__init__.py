@@ -13,11 +13,7 @@ Modules, one job each:
                watch of graded calls and the one list of forbidden routines
   submissions  build notebooks as a student would submit them (for demo and tests)
   mutants      known-wrong variants of every graded function
-  startup      start-up costs of nbgrader that a batch skips
+  patches      every patch of nbgrader's internals (start-up costs a batch skips), each guarded
   demo         the teaching-assistant cycle on a built-in demo class
   hidden       the registry of hidden cases
 """
-
-from .startup import skip_uri_grammar
-
-skip_uri_grammar()  # before anything imports nbformat: saves ~2.7 s per grader process

@@ -4,6 +4,11 @@ import sys
 import time
 from pathlib import Path
 
+if __name__ == "__main__":
+    # before anything imports nbformat: saves ~2.7 s per grader process (grader/patches.py)
+    from grader.patches import skip_uri_grammar
+    skip_uri_grammar()
+
 
 def main(argv=None) -> int:
     from .sandbox import Limits

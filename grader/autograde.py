@@ -313,11 +313,10 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     from .course import tools_on_path
     from .earlier import write_for_grading
     from .hidden.wire import write_cases
-    from .startup import alembic_head_in_process, check_nbgrader_schema_once
+    from .patches import for_grading
 
     tools_on_path()
-    alembic_head_in_process()
-    check_nbgrader_schema_once()
+    for_grading()
     submitted_dir, out = Path(submitted_dir).resolve(), Path(out).resolve()
     if not submitted_dir.is_dir():
         raise GraderConfigError(f"{submitted_dir} is not a folder of submissions")

@@ -4,13 +4,27 @@ from pathlib import Path
 from traitlets.config import Config
 
 from .course import COURSE_ID, REPO
+from .markup import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION
 
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 
+def nbgrader_default(converter, trait: str, changes: dict) -> list:
+    """nbgrader's default preprocessor list `converter.trait`, each class named in `changes`
+    replaced by its list (empty: dropped). Raises if a named class is no longer among the
+    defaults, so that an upgrade of nbgrader cannot silently change the pipeline."""
+    defaults = list(converter.class_traits()[trait].default())
+    gone = [cls.__name__ for cls in changes if defaults.count(cls) != 1]
+    if gone:
+        raise RuntimeError(f"nbgrader's default {converter.__name__}.{trait} is now "
+                           f"{[cls.__name__ for cls in defaults]}: it no longer has exactly one "
+                           f"{', '.join(gone)}; recheck grader/settings.py (docs/upgrading.md)")
+    return [new for cls in defaults for new in changes.get(cls, [cls])]
+
+
 def configure(c: Config, root: Path = REPO) -> Config:
     """Fill `c` with the course's settings for a course directory at `root`."""
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.converters import GenerateFeedback
     from nbgrader.preprocessors import GetGrades
 
     from .feedback_html import FeedbackHTMLExporter
@@ -23,11 +37,15 @@ def configure(c: Config, root: Path = REPO) -> Config:
     # solutions/<id>/ holds only notebooks; data comes from the convcourse package.
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
+    # the markers every part of the grader reads (grader/markup.py), given to nbgrader too
+    c.ClearSolutions.begin_solution_delimeter, c.ClearSolutions.end_solution_delimeter = BEGIN_SOLUTION, END_SOLUTION
+    c.ClearHiddenTests.begin_test_delimeter, c.ClearHiddenTests.end_test_delimeter = BEGIN_HIDDEN, END_HIDDEN
     c.Execute.timeout = 60
     # Quiet kernels: their start-up warnings would only bury the grading log.
     c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
     # A test cell's traceback and source must not show hidden tests in feedback.
-    c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = nbgrader_default(GenerateFeedback, "preprocessors",
+                                                        {GetGrades: [GetGrades, RedactHiddenTests]})
     c.GenerateFeedback.exporter_class = FeedbackHTMLExporter
     # A student who deletes a test cell still gets it back, and graded, not "needs manual grade".
     c.OverwriteCells.add_missing_cells = True
@@ -38,20 +56,18 @@ def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int,
               mpl_cache: Path | None = None, earlier_root: Path | None = None) -> Config:
     """Swap nbgrader's in-kernel execution and scoring for the sandbox and the trusted
     verdicts (see grader/preprocessors.py); everything else stays nbgrader's."""
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
-                                        DeduplicateIds, IgnorePattern, LimitOutput,
-                                        OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import CheckCellMetadata, Execute, OverwriteCells
 
     from .preprocessors import RecordTestCells, SandboxExecute, TrustedVerdicts
 
-    c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
-                                          RecordTestCells, OverwriteCells, CheckCellMetadata]
+    c.Autograde.sanitize_preprocessors = nbgrader_default(
+        Autograde, "sanitize_preprocessors", {OverwriteCells: [RecordTestCells, OverwriteCells]})
     # nbgrader checks the cells' metadata again at the end; here only outputs change after
     # the sanitize step's check (SandboxExecute restores sources and metadata), so once is enough
-    c.Autograde.autograde_preprocessors = [SandboxExecute, TrustedVerdicts, IgnorePattern,
-                                           ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-                                           AssignLatePenalties]
+    c.Autograde.autograde_preprocessors = nbgrader_default(
+        Autograde, "autograde_preprocessors",
+        {Execute: [SandboxExecute, TrustedVerdicts], CheckCellMetadata: []})
     c.SandboxExecute.work_root = str(work_root)
     c.SandboxExecute.cases_dir = str(cases_dir)
     if mpl_cache is not None:

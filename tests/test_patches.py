@@ -1,0 +1,150 @@
+"""grader/patches.py: each patch still fits the pinned code it stands in for (these fail
+loudly after an upgrade that changes it), gives what nbgrader would compute itself, and
+is applied only in the grader's own processes."""
+import subprocess
+import sys
+from pathlib import Path
+
+import nbgrader.api
+import pytest
+
+from grader import patches
+from grader.course import REPO, tools_on_path
+
+
+def test_every_patch_still_fits_the_pinned_code():
+    assert patches.uri_grammar_reliance_problem() is None
+    assert patches.alembic_reliance_problem() is None
+    assert patches.schema_reliance_problem() is None
+
+
+def test_alembic_head_in_process_is_nbgraders():
+    tools_on_path()
+    original = nbgrader.api.get_alembic_version
+    expected = original()  # nbgrader's way: the `alembic heads` command in a subprocess
+    assert patches.alembic_head_in_process()
+    try:
+        assert nbgrader.api.get_alembic_version() == expected != ""
+    finally:
+        nbgrader.api.get_alembic_version = original
+
+
+def test_uri_grammar_is_skipped_and_notebooks_still_validate():
+    # in a fresh process: this one has nbformat loaded already (by nbval)
+    script = """
+import sys
+from grader.patches import skip_uri_grammar
+assert skip_uri_grammar()
+import nbformat
+assert sys.modules["rfc3987_syntax"] is None
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+nbformat.validate(nb)
+nb.cells[0]["source"] = 1
+try:
+    nbformat.validate(nb)
+except nbformat.ValidationError:
+    print("invalid notebook refused")
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "invalid notebook refused"
+
+
+def test_uri_grammar_is_what_nbformat_would_import_without_the_patch():
+    # the patch saves something only while jsonschema still builds the grammar on import
+    proc = subprocess.run([sys.executable, "-c", "import sys, nbformat; print('rfc3987_syntax' in sys.modules)"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert proc.stdout.strip() == "True", proc.stderr
+
+
+def test_importing_the_grader_patches_nothing():
+    # nbval's kernels and Jupyter servers (nbgrader_config.py) import grader: they get nbgrader as shipped
+    script = """
+import sys
+import grader, grader.autograde, grader.release, grader.hidden
+from traitlets.config import Config
+from grader.settings import configure
+configure(Config())  # what nbgrader_config.py does
+import nbgrader.api, nbgrader.nbgraderformat.common as common, jsonschema
+assert "rfc3987_syntax" not in sys.modules or sys.modules["rfc3987_syntax"] is not None
+assert common.jsonschema is jsonschema
+assert not getattr(nbgrader.api.get_alembic_version, "_grader_patch", False)
+print("unpatched")
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
+    assert proc.stdout.strip() == "unpatched", proc.stderr
+
+
+def test_nbgrader_schema_checked_once_still_rejects_bad_metadata():
+    import nbformat
+    import nbgrader.nbgraderformat.common as common
+    from jsonschema import ValidationError
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    good = nbformat.v4.new_code_cell("1", metadata={"nbgrader": {
+        "grade": True, "grade_id": "t", "points": 1, "solution": False, "locked": True, "schema_version": 3}})
+    bad = nbformat.v4.new_code_cell("1", metadata={"nbgrader": {
+        "grade": True, "grade_id": "t", "points": "many", "solution": False, "locked": True,
+        "schema_version": 3}})
+    original = common.jsonschema
+    assert patches.check_nbgrader_schema_once()
+    try:
+        assert common.jsonschema.ValidationError is ValidationError  # the rest of jsonschema is there
+        patches._validator.cache_clear()
+        for _ in range(50):  # nbgrader builds a new validator, with a new schema dict, per notebook
+            MetadataValidator().validate_cell(good)
+            with pytest.raises(ValidationError, match="many"):
+                MetadataValidator().validate_cell(bad)
+        info = patches._validator.cache_info()
+        assert info.currsize == 1 and info.misses == 1, info   # keyed by content, not by id
+    finally:
+        common.jsonschema = original
+
+
+def test_a_patch_whose_target_changed_is_not_applied(monkeypatch, capsys):
+    import nbgrader.nbgraderformat.common as common
+
+    monkeypatch.setattr(common, "jsonschema", object())
+    assert patches.check_nbgrader_schema_once() is False
+    assert "not applying check_nbgrader_schema_once" in capsys.readouterr().err
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", None)
+    assert patches.alembic_head_in_process() is False
+
+
+def test_uri_check_reads_jsonschemas_source(monkeypatch, tmp_path):
+    import importlib.util
+
+    fake = tmp_path / "jsonschema"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "_format.py").write_text("import rfc3987_syntax\n")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: importlib.util.spec_from_file_location(name, fake / "__init__.py")
+                        if name == "jsonschema" else real(name, *a))
+    assert "no longer imports rfc3987_syntax" in patches.uri_grammar_reliance_problem()
+
+
+def test_grading_pipeline_is_nbgraders_with_our_substitutions():
+    from grader.settings import course_config, sandboxed
+
+    config = sandboxed(course_config(), Path("/nowhere"), Path("/nowhere"), 1000)
+    names = lambda classes: [cls.__name__ for cls in classes]  # noqa: E731
+    assert names(config.Autograde.sanitize_preprocessors) == [
+        "ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "RecordTestCells", "OverwriteCells",
+        "CheckCellMetadata"]
+    assert names(config.Autograde.autograde_preprocessors) == [
+        "SandboxExecute", "TrustedVerdicts", "IgnorePattern", "ClearMetadataPreprocessor", "LimitOutput",
+        "SaveAutoGrades", "AssignLatePenalties"]
+    assert names(config.GenerateFeedback.preprocessors) == ["GetGrades", "RedactHiddenTests",
+                                                            "CSSHTMLHeaderPreprocessor"]
+
+
+def test_a_substitution_nbgrader_no_longer_allows_fails_loudly():
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    from grader.settings import nbgrader_default
+
+    with pytest.raises(RuntimeError, match="no longer has exactly one Execute"):
+        nbgrader_default(Autograde, "sanitize_preprocessors", {Execute: []})
