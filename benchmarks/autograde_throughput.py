@@ -42,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from grader import submissions  # noqa: E402
+from grader import course, submissions  # noqa: E402
 from grader.course import SOLUTIONS, assignment_ids, notebook_names  # noqa: E402
 from grader.mutants import MUTANTS  # noqa: E402
 
@@ -65,7 +65,7 @@ def build_class(root: Path, n_students: int) -> dict[tuple[str, str], str]:
                 rotation[aid] += 1
                 for name in notebook_names(aid):
                     try:
-                        extra_for[name] = {submissions.cell_defining(aid, m.function, name): m.source}
+                        extra_for[name] = {course.cell_defining(aid, m.function, name): m.source}
                     except KeyError:
                         continue
             for name in notebook_names(aid):

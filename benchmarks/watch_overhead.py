@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from grader.course import assignment_ids  # noqa: E402
 from grader.hidden import REGISTRY  # noqa: E402
 from grader.inkernel.watch import Watch  # noqa: E402
-from grader.submissions import checked_functions, solution_functions  # noqa: E402
+from grader.course import checked_functions, solution_functions  # noqa: E402
 
 
 def run_all(func, cases, watched: bool) -> float:

@@ -1,6 +1,7 @@
 """The teaching-assistant cycle on a built-in demo class.
 
-Regenerates the release, writes a small class of submissions (one correct, one partly
+Releases into OUT/release/ (never the repository's notebooks/, convcourse/earlier/ or
+build/, which hold the teaching assistant's release), writes a small class of submissions (one correct, one partly
 wrong, one blank, one that crashes, one with broken files), autogrades them and prints
 the grade table. The tests grade the same class and check every score.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from . import submissions
+from . import course, submissions
 from .autograde import grade, report
 from .course import assignment_ids, notebook_names
 from .mutants import MUTANTS
@@ -27,7 +28,7 @@ def partly_wrong_extras(assignment_id: str) -> dict[str, str]:
     """One known-wrong function per assignment (the first mutant of its first graded
     function): this student loses exactly that function's points."""
     first = next(m for m in MUTANTS if m.assignment == assignment_id)
-    gid = submissions.cell_defining(assignment_id, first.function)
+    gid = course.cell_defining(assignment_id, first.function)
     return {gid: first.source}
 
 
@@ -38,7 +39,7 @@ def build_class(root: Path) -> dict[str, str]:
     crash_kinds = list(CRASHES.items())
     for i, aid in enumerate(aids):
         name = notebook_names(aid)[0]
-        first_gid = next(iter(submissions.solution_sources(aid, name)))
+        first_gid = next(iter(course.solution_sources(aid, name)))
         kind, code = crash_kinds[i % len(crash_kinds)]
         class_ = {
             "ada": submissions.filled(aid, name),
@@ -67,9 +68,11 @@ def build_class(root: Path) -> dict[str, str]:
 
 def run_demo(out: Path) -> None:
     out = Path(out)
-    print("1. Regenerating the release from solutions/ ...")
-    written = release()
-    print(f"   {len(written)} notebooks in notebooks/, no leaks; student bundle {BUNDLE_ZIP}")
+    print("1. Releasing from solutions/ into a folder of the demo's own ...")
+    rel = out / "release"
+    written = release(rel / "notebooks", earlier=rel / "earlier", build=rel)
+    print(f"   {len(written)} notebooks in {rel / 'notebooks'}, no leaks; student bundle "
+          f"{rel / BUNDLE_ZIP.name} (the repository's release is untouched)")
     print("2. Writing the demo class ...")
     who = build_class(out / "submitted")
     for student, what in who.items():

@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 
 from .course import REPO, SOLUTIONS, assignment_ids
+from .markup import without_solution_markers
 
 PACKAGE = REPO / "convcourse" / "earlier"
 # imports a module keeps from its notebook: numbers and the student package's helpers
@@ -67,9 +68,7 @@ def module_source(aid: str) -> str | None:
     imports, bodies = [], []
     for cell in _code_cells(aid):
         if cell["solution"] and set(_defined(cell["source"])) & set(names):
-            lines = [line for line in cell["source"].split("\n")
-                     if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line]
-            bodies.append("\n".join(lines).strip())
+            bodies.append(without_solution_markers(cell["source"]).strip())
     used = {n.id for body in bodies for n in ast.walk(ast.parse(body)) if isinstance(n, ast.Name)}
     for cell in _code_cells(aid):  # the notebook's imports that the solutions use
         for node in ast.parse(cell["source"]).body:

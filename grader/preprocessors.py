@@ -32,7 +32,7 @@ from traitlets import Int, Unicode
 from . import sandbox
 from .hidden import REGISTRY, verdicts_from_outcomes
 from .hidden.wire import MIME, cases_for, outcomes_from_payload, result_payloads
-from .redact import BEGIN, END, checked_names, split_hidden
+from .markup import checked_names, split_hidden, with_hidden
 from .static_check import cell_findings
 
 META_KEY = "conv_course"
@@ -104,7 +104,7 @@ class SandboxExecute(NbGraderPreprocessor):
                 # no name of the notebook's is bound to the harness (the runner imported it at start)
                 calls = [f'__import__("harness").harvest("{n}", {n})' for n in names]
                 if calls:
-                    cell.source = "\n".join([kept, BEGIN, *calls, END])
+                    cell.source = with_hidden(kept, calls)
         nbformat.write(run, workdir / "in.ipynb")
         if self.mpl_cache:  # the sandbox's uid owns what the working area holds (sandbox.work_area)
             shutil.copytree(self.mpl_cache, workdir / ".matplotlib")

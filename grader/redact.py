@@ -12,31 +12,9 @@ import re
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+from .markup import split_hidden
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-CHECK_CALL = re.compile(r'check\("(\w+)",\s*\1\)')
-
-
-def checked_names(source: str) -> list[str]:
-    """Graded functions a test cell's hidden block checks, in order."""
-    return CHECK_CALL.findall("\n".join(split_hidden(source)[1]))
-
-
-def split_hidden(source: str) -> tuple[str, list[str]]:
-    """(source without hidden regions, the hidden lines)."""
-    kept, hidden, inside = [], [], False
-    for line in source.split("\n"):
-        if BEGIN in line:
-            inside = True
-        elif END in line:
-            inside = False
-        elif inside:
-            hidden.append(line)
-        else:
-            kept.append(line)
-    return "\n".join(kept).rstrip("\n"), hidden
 
 
 class RedactHiddenTests(NbGraderPreprocessor):

@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 
 from .course import DATA, NOTEBOOKS, REPO, SOLUTIONS, assignment_ids
+from .markup import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, MARKERS
 
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 BUILD = REPO / "build"
 BUNDLE_ZIP = BUILD / "conv-course-student.zip"
 # the repository's files the bundle shares, and bundle/: what only students get (their README,
@@ -45,9 +45,9 @@ def secret_lines(source_notebook: Path) -> set[str]:
         inside = False
         for line in _source(cell).split("\n"):
             text = line.strip()
-            if "BEGIN SOLUTION" in text or "BEGIN HIDDEN TESTS" in text:
+            if BEGIN_SOLUTION in text or BEGIN_HIDDEN in text:
                 inside = True
-            elif "END SOLUTION" in text or "END HIDDEN TESTS" in text:
+            elif END_SOLUTION in text or END_HIDDEN in text:
                 inside = False
             elif len(text) >= 8 and not text.startswith("#"):
                 (secret if inside else public).add(text)
@@ -87,10 +87,10 @@ def generate(dest: Path = NOTEBOOKS) -> list[Path]:
 
     from .course import tools_on_path
     from .settings import course_config
-    from .startup import alembic_head_in_process
+    from .patches import for_grading
 
     tools_on_path()
-    alembic_head_in_process()
+    for_grading()
     dest = Path(dest).resolve()
     with tempfile.TemporaryDirectory(prefix="release-db-") as tmp:
         config = course_config(
@@ -191,12 +191,14 @@ def student_package_problems() -> list[str]:
     return problems
 
 
-def release(dest: Path = NOTEBOOKS, bundle: bool = True, closed: list[str] = ()) -> list[Path]:
-    """Regenerate the release into `dest` and the repository's `convcourse/earlier/`
-    (every assignment), check them, and (for the real release) build the student bundle
-    with the model solutions of the `closed` assignments. The release is written to a
-    temporary folder and checked there: `dest` is replaced only by a release without
-    leaks. Raises ReleaseError otherwise."""
+def release(dest: Path = NOTEBOOKS, bundle: bool = True, closed: list[str] = (),
+            earlier: Path | None = None, build: Path = BUILD) -> list[Path]:
+    """Regenerate the release into `dest` and `earlier` (every assignment's model solutions:
+    the repository's `convcourse/earlier/` by default), check them, and build the student
+    bundle into `build` with the model solutions of the `closed` assignments. The release is
+    written to a temporary folder and checked there: `dest` is replaced only by a release
+    without leaks. Raises ReleaseError otherwise. The demo passes folders under out/, so
+    that it never touches a teaching assistant's release."""
     from .earlier import PACKAGE, write_package
 
     closed = check_closed(list(closed))
@@ -210,7 +212,7 @@ def release(dest: Path = NOTEBOOKS, bundle: bool = True, closed: list[str] = ())
             raise ReleaseError("the release leaks solutions or hidden tests:\n  " + "\n  ".join(leaks))
         shutil.rmtree(dest, ignore_errors=True)
         staged.rename(dest)
-    write_package(PACKAGE, assignment_ids())
+    write_package(PACKAGE if earlier is None else Path(earlier), assignment_ids())
     if bundle:
-        build_bundle(dest, closed)
+        build_bundle(dest, closed, out=build)
     return sorted(dest.rglob("*.ipynb"))

@@ -18,8 +18,7 @@ import matplotlib
 import nbformat
 
 from grader.course import SOLUTIONS, notebook_names
-from grader.redact import checked_names, split_hidden
-from grader.submissions import _strip_markers
+from grader.markup import checked_names, split_hidden, without_solution_markers
 
 matplotlib.use("Agg")
 
@@ -46,7 +45,7 @@ def is_test(cell) -> bool:
 
 def visible(cell) -> str:
     """The cell as a student sees it: no solution markers, no hidden block."""
-    return split_hidden(_strip_markers(cell.source))[0]
+    return split_hidden(without_solution_markers(cell.source))[0]
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import re
 import nbformat
 import pytest
 
-from grader import submissions
+from grader import course, submissions
 from grader.course import assignment_ids, notebook_names
 from grader.demo import build_class
 from grader.mutants import MUTANTS
@@ -35,9 +35,9 @@ def graded(tmp_path_factory):
         name = notebook_names(aid)[0]
         # zed: every graded function replaced by a known-wrong variant
         wrong = {}
-        for function in submissions.checked_functions(aid):
+        for function in course.checked_functions(aid):
             first = next(m for m in MUTANTS if m.function == function)
-            gid = submissions.cell_defining(aid, function)
+            gid = course.cell_defining(aid, function)
             wrong[gid] = wrong.get(gid, "") + "\n\n" + first.source
         submissions.write(submissions.filled(aid, name, extra=wrong),
                           root / "submitted" / "zed" / aid / f"{name}.ipynb")
@@ -48,14 +48,14 @@ def graded(tmp_path_factory):
                 cell.source = "pass"
         submissions.write(nb, root / "submitted" / "fay" / aid / f"{name}.ipynb")
     # hal: passes 00's visible tests but not its hidden ones (wrong for longer inputs)
-    gid = submissions.cell_defining("00_welcome", "sliding_windows")
+    gid = course.cell_defining("00_welcome", "sliding_windows")
     submissions.write(submissions.filled("00_welcome", extra={gid: HARD_CODED}),
                       root / "submitted" / "hal" / "00_welcome" / "00_welcome.ipynb")
     sub = root / "submitted"
     # gap-<function>: correct except that one graded function is left unimplemented
     for aid in AIDS:
-        for function in submissions.checked_functions(aid):
-            gid = submissions.cell_defining(aid, function)
+        for function in course.checked_functions(aid):
+            gid = course.cell_defining(aid, function)
             blank = f"def {function}(*args, **kwargs):\n    raise NotImplementedError()"
             submissions.write(submissions.filled(aid, extra={gid: blank}),
                               sub / f"gap-{function}" / aid / f"{notebook_names(aid)[0]}.ipynb")
@@ -88,7 +88,7 @@ def graded(tmp_path_factory):
 
 
 def total(aid):
-    return submissions.points(aid)["total"]
+    return course.points(aid)["total"]
 
 
 def lost_without(aid, function):
@@ -96,8 +96,8 @@ def lost_without(aid, function):
     that cannot pass without it (the capstone's predict needs the loss and the optimiser
     that train the network)."""
     from grader.hidden import REGISTRY
-    points = submissions.points(aid)
-    return points[function] + sum(points[other] for other in submissions.checked_functions(aid)
+    points = course.points(aid)
+    return points[function] + sum(points[other] for other in course.checked_functions(aid)
                                   if function in REGISTRY[other].depends_on)
 
 
@@ -108,7 +108,7 @@ def test_grades_csv_has_nbgrader_columns_and_every_row(graded):
     students = {"ada", "ben", "cai", "dan", "eve", "fay", "zed"}
     expected = {(s, a) for s in students for a in AIDS} | {
         (s, "00_welcome") for s in ("hal", "gus", "ivy", "kim", "lee")} | {
-        (f"gap-{f}", a) for a in AIDS for f in submissions.checked_functions(a)}
+        (f"gap-{f}", a) for a in AIDS for f in course.checked_functions(a)}
     # nbgrader's export also lists each student's assignments not submitted, as 0
     assert expected <= set(graded["scores"])
     assert all(graded["scores"][k] == 0 for k in set(graded["scores"]) - expected)
@@ -138,7 +138,7 @@ def test_edited_test_cells_are_restored(graded, aid):
 @pytest.mark.sandbox
 def test_one_wrong_function_loses_exactly_its_points(graded, aid):
     first = next(m for m in MUTANTS if m.assignment == aid)
-    assert graded["scores"][("ben", aid)] == total(aid) - submissions.points(aid)[first.function]
+    assert graded["scores"][("ben", aid)] == total(aid) - course.points(aid)[first.function]
 
 
 @pytest.mark.parametrize("aid", AIDS)
@@ -150,7 +150,7 @@ def test_all_wrong_functions_score_zero(graded, aid):
 @pytest.mark.sandbox
 def test_crashing_submissions_are_scored_and_the_batch_goes_on(graded):
     for i, aid in enumerate(AIDS):
-        first_function = submissions.checked_functions(aid)[0]
+        first_function = course.checked_functions(aid)[0]
         kind = i % 3
         score = graded["scores"][("dan", aid)]
         if kind == 0:    # syntax error in the first solution cell: that cell's functions fail
@@ -186,7 +186,7 @@ def visible_text(path):
 def test_feedback_for_every_submission_and_no_hidden_tests_in_it(graded):
     submitted = sorted(p.relative_to(graded["out"] / "submitted")
                        for p in (graded["out"] / "submitted").glob("*/*") if p.is_dir())
-    n_functions = sum(len(submissions.checked_functions(a)) for a in AIDS)
+    n_functions = sum(len(course.checked_functions(a)) for a in AIDS)
     assert len(submitted) == 7 * len(AIDS) + 5 + n_functions
     for folder in submitted:
         student, aid = folder.parts
@@ -204,7 +204,7 @@ def test_hidden_failure_is_named_in_feedback_without_hidden_code(graded):
     assert "wrong values for x of length" in text
 
 
-@pytest.mark.parametrize("aid,function", [(a, f) for a in AIDS for f in submissions.checked_functions(a)])
+@pytest.mark.parametrize("aid,function", [(a, f) for a in AIDS for f in course.checked_functions(a)])
 @pytest.mark.sandbox
 def test_each_unimplemented_function_loses_exactly_its_points(graded, aid, function):
     assert graded["scores"][(f"gap-{function}", aid)] == total(aid) - lost_without(aid, function)

@@ -20,7 +20,7 @@ import pytest
 from conftest import OUT, own_definitions
 from grader.course import NOTEBOOKS, assignment_ids, notebook_names
 from grader.earlier import needs, write_package
-from grader.submissions import solution_sources
+from grader.course import solution_sources
 
 CHROMIUM = Path("/usr/bin/chromium")
 RUN_TIMEOUT = 300

@@ -15,7 +15,7 @@ import re
 import nbformat
 import pytest
 
-from grader import submissions
+from grader import course, submissions
 from grader.course import NOTEBOOKS
 from grading import add_cell_after, add_cell_before, cell_index, run_grader
 
@@ -277,7 +277,7 @@ def test_at_least_fifteen_habits_across_notebooks():
 @pytest.mark.parametrize("student", list(HABITS))
 def test_innocent_habit_keeps_full_marks(graded, student):
     aid = HABITS[student][0]
-    assert graded["scores"][(student, aid)] == submissions.points(aid)["total"], failures(graded, student, aid)
+    assert graded["scores"][(student, aid)] == course.points(aid)["total"], failures(graded, student, aid)
     assert [p for s, p in graded["problems"] if s == student] == []
 
 

@@ -8,7 +8,7 @@ import pytest
 from grader.course import assignment_ids
 from grader.hidden import REGISTRY, HiddenTestFailure, check, evaluate
 from grader.hidden.core import run_case
-from grader.submissions import checked_functions, solution_functions
+from grader.course import checked_functions, solution_functions
 
 GRADED = [(aid, name) for aid in assignment_ids() for name in checked_functions(aid)]
 # the capstone's `predict` is graded on the network its notebook trains: nbval runs that

@@ -5,7 +5,7 @@ import pytest
 
 from grader.hidden import REGISTRY, evaluate
 from grader.mutants import MUTANTS, for_function
-from grader.submissions import solution_functions
+from grader.course import solution_functions
 
 
 @pytest.fixture(scope="module")

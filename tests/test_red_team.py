@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import submissions
+from grader import course, submissions
 from grader.course import REPO, assignment_ids
 from grader.sandbox import Limits
 from grading import add_cell_after, cell_index, run_grader
@@ -869,7 +869,7 @@ def score(graded, student, aid=A0):
 
 
 def total(aid):
-    return submissions.points(aid)["total"]
+    return course.points(aid)["total"]
 
 
 def cell_score(graded, student, aid, test_cell):
@@ -938,7 +938,7 @@ def test_gradebook_and_grades_csv_intact(graded):
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert con.execute("SELECT count(*) FROM grade WHERE manual_score IS NOT NULL OR "
                            "extra_credit IS NOT NULL").fetchone()[0] == 0
-        most = max(p for aid in assignment_ids() for name, p in submissions.points(aid).items() if name != "total")
+        most = max(p for aid in assignment_ids() for name, p in course.points(aid).items() if name != "total")
         assert con.execute("SELECT max(max_score) FROM grade_cells").fetchone()[0] <= most
     with Gradebook(f"sqlite:///{db}") as gb:
         assert {s.id for s in gb.students} == set(graded["attacks"])
@@ -1118,8 +1118,8 @@ def test_deleted_and_retyped_test_cells_score_zero_the_rest_counts(graded):
     s = "test-cells-tampered"
     assert cell_score(graded, s, A2, "test_correlate2d") == 0
     assert cell_score(graded, s, A2, "test_convolve2d") == 0
-    assert cell_score(graded, s, A2, "test_gaussian_kernel") == submissions.points(A2)["gaussian_kernel"]
-    assert score(graded, s, A2) == submissions.points(A2)["gaussian_kernel"]
+    assert cell_score(graded, s, A2, "test_gaussian_kernel") == course.points(A2)["gaussian_kernel"]
+    assert score(graded, s, A2) == course.points(A2)["gaussian_kernel"]
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{graded['out'] / 'gradebook.db'}") as gb:
         assert not gb.find_submission(A2, s).needs_manual_grade
@@ -1181,7 +1181,7 @@ def test_forbidden_routines_are_caught(graded):
         assert cell_score(graded, student, A1, "test_conv1d") == 0, student
         assert cell_score(graded, student, A1, "test_correlate1d") == 0, student
         # only what used them: continuous_convolution, clean and before both, keeps its points
-        assert score(graded, student, A1) == submissions.points(A1)["continuous_convolution"], student
+        assert score(graded, student, A1) == course.points(A1)["continuous_convolution"], student
         assert "must not call ready-made convolution routines" in feedback(graded, student, A1)
 
 
@@ -1220,7 +1220,7 @@ def test_work_handed_to_a_process_is_caught(graded):
     assert "PROCESS-SERVING" in outputs(graded, "forbid-process", A1)
     assert cell_score(graded, "forbid-process", A1, "test_conv1d") == 0
     # the other functions, clean, keep their points
-    assert score(graded, "forbid-process", A1) == total(A1) - submissions.points(A1)["conv1d"]
+    assert score(graded, "forbid-process", A1) == total(A1) - course.points(A1)["conv1d"]
 
 
 def test_feedback_never_shows_instructor_files(graded):

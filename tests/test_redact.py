@@ -1,7 +1,8 @@
 """The feedback preprocessor removes hidden tests and the traceback lines quoting them."""
 import nbformat
 
-from grader.redact import RedactHiddenTests, split_hidden
+from grader.markup import split_hidden
+from grader.redact import RedactHiddenTests
 
 SOURCE = """assert f(1) == 2, "f(1)"
 ### BEGIN HIDDEN TESTS
