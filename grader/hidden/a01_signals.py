@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import reference as ref
-from ..inkernel.signals import Signal
+from ..inkernel.function_inputs import Signal
 from .core import Case, Hint, Spec, register
 
 

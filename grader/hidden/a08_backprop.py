@@ -1,7 +1,7 @@
 """Hidden cases for 08_backpropagation."""
 import numpy as np
 
-from ..inkernel.signals import Field
+from ..inkernel.function_inputs import Field
 from . import reference as ref
 from .core import Case, Hint, Spec, register
 

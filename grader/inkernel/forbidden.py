@@ -53,5 +53,5 @@ THREAD_RUNNING = "a thread started by the notebook"
 
 # Modules of the grader itself, as the sandbox's kernel could import them (the harness
 # folder is on its path): student code may not import them anywhere in the notebook.
-GRADER_MODULES = ("harness", "watch", "forbidden", "protocol", "signals", "adapters", "linecount", "runner",
+GRADER_MODULES = ("harness", "watch", "forbidden", "protocol", "function_inputs", "adapters", "linecount", "runner",
                   "grader")

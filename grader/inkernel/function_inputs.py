@@ -1,8 +1,9 @@
-"""Vectorised test signals that hidden cases pass to continuous_convolution.
+"""Hidden-case inputs that are functions: the test signals of continuous_convolution (Signal)
+and the scalar fields of numerical_gradient (Field).
 
-They cross the sandbox boundary as data ({"signal": kind, "params": [...]}) and are
-rebuilt on both sides from this one table. Each counts its calls, so a Python loop
-over the integration grid shows.
+They cross the sandbox boundary as data ({"signal": kind, "params": [...]}, {"field": kind,
+"weights": [...]}) and are rebuilt on both sides from these tables. Each counts its calls,
+so a Python loop over the integration grid shows.
 """
 import numpy as np
 

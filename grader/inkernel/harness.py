@@ -38,7 +38,7 @@ from forbidden import THREAD_RUNNING
 from linecount import is_library
 from percase import run_one
 from protocol import CASES_ENV, MIME
-from signals import Field, Signal
+from function_inputs import Field, Signal
 
 _HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class whose attributes can be replaced
 # C-level reads: a class of the notebook's cannot answer these with its own code

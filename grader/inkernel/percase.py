@@ -17,11 +17,11 @@ from numpy import array as np_array, errstate, float64, generic, ndarray, number
 
 try:  # as grader.inkernel.percase in the grader's process
     from .adapters import ADAPTERS
-    from .signals import Field, Signal
+    from .function_inputs import Field, Signal
     from .watch import Watch
 except ImportError:  # beside the harness in the sandbox, where this folder is on the path
     from adapters import ADAPTERS
-    from signals import Field, Signal
+    from function_inputs import Field, Signal
     from watch import Watch
 
 MAX_RESULT_BYTES = 64 * 2**20
