@@ -12,10 +12,12 @@ and tests/test_patches.py fails naming the patch. docs/upgrading.md says what to
 
 Measured on a 2-core machine with the pinned versions:
 
-* `skip_uri_grammar`: importing nbformat imports jsonschema's format checkers, which build
-  a URI grammar when `rfc3987_syntax` is importable: about 2.7 s per process, for an "iri"
-  format that notebooks and nbgrader never use. The patch makes that import fail, so
-  jsonschema leaves that one format unchecked. It must run before nbformat is imported.
+* `skip_uri_grammar` (defined in grader/inkernel/uri_grammar.py, because the sandbox's
+  notebook runner applies it too): importing nbformat imports jsonschema's format
+  checkers, which build a URI grammar when `rfc3987_syntax` is importable: about 2.7 s per
+  process, for an "iri" format that notebooks and nbgrader never use. The patch makes that
+  import fail, so jsonschema leaves that one format unchecked. It must run before nbformat
+  is imported.
 * `alembic_head_in_process`: a new gradebook asks for the head of nbgrader's alembic
   migrations by running the `alembic` command in a subprocess, which imports nbgrader
   again: about 7 s per new gradebook. The patch reads the same head from the same
@@ -29,41 +31,19 @@ Measured on a 2-core machine with the pinned versions:
 from __future__ import annotations
 
 import functools
-import importlib.util
 import inspect
 import json
 import sys
 import types
-from pathlib import Path
+
+# skip_uri_grammar lives beside the sandbox's runner, which applies it too
+from .inkernel.uri_grammar import reliance_problem as uri_grammar_reliance_problem  # noqa: F401
+from .inkernel.uri_grammar import skip_uri_grammar  # noqa: F401
 
 
 def _warn(patch: str, problem: str) -> None:
     print(f"grader: not applying {patch} ({problem}); nbgrader's own code runs instead, slower. "
           "See docs/upgrading.md.", file=sys.stderr)
-
-
-# --------------------------------------------------------------------------------------
-# skip_uri_grammar
-
-def uri_grammar_reliance_problem() -> str | None:
-    """What skip_uri_grammar relies on, read from jsonschema's source without importing it:
-    its format checkers import rfc3987_syntax lazily and carry on without it."""
-    spec = importlib.util.find_spec("jsonschema")
-    if spec is None or spec.origin is None:
-        return "jsonschema is not installed"
-    source = (Path(spec.origin).parent / "_format.py").read_text(encoding="utf-8")
-    if "with suppress(ImportError):\n        from rfc3987_syntax import" not in source:
-        return "jsonschema/_format.py no longer imports rfc3987_syntax under suppress(ImportError)"
-    return None
-
-
-def skip_uri_grammar() -> bool:
-    problem = uri_grammar_reliance_problem()
-    if problem:
-        _warn("skip_uri_grammar", problem)
-        return False
-    sys.modules.setdefault("rfc3987_syntax", None)
-    return True
 
 
 # --------------------------------------------------------------------------------------

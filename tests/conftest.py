@@ -27,9 +27,20 @@ from notebook_runs import NotebookRun, run_notebook
 OUT = REPO / "out" / "student-side"   # screenshots and measured times, for people to look at
 
 
+# Fixtures that grade a class, run whole notebooks, or set up and drive the student bundle:
+# a test that uses one is `slow` (./course test -m "not slow" leaves it out).
+SLOW_FIXTURES = {"graded", "regraded", "graded_class", "notebook_runs", "bundle_zip", "student_bundle",
+                 "student_lab", "lab", "fresh_bundle", "trained"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `sandbox` are skipped where the sandbox cannot run, with the sandbox's
-    own reason (grader/sandbox.check_available), never errors."""
+    """Marks the slow tests: nbval's runs of the solution notebooks and every test using a
+    slow fixture. Tests marked `sandbox` are skipped where the sandbox cannot run, with
+    the sandbox's own reason (grader/sandbox.check_available), never errors."""
+    for item in items:
+        if "solutions" in Path(str(item.fspath)).relative_to(REPO).parts[:1] or \
+                SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     from grader.sandbox import SandboxUnavailable, check_available
     marked = [item for item in items if item.get_closest_marker("sandbox")]
     if not marked:
@@ -39,6 +50,28 @@ def pytest_collection_modifyitems(config, items):
     except SandboxUnavailable as exc:
         for item in marked:
             item.add_marker(pytest.mark.skip(reason=f"the grader's sandbox cannot run here: {exc}"))
+
+
+def ta_release_digest() -> dict[str, str]:
+    """{path: sha256} of what a teaching assistant's `python -m grader release` wrote: the
+    released notebooks, the repository's convcourse.earlier and build/ (the student bundle)."""
+    import hashlib
+    from grader.release import BUILD
+    files = [p for root in (NOTEBOOKS, PACKAGE, BUILD) if root.exists()
+             for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return {str(p.relative_to(REPO)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files)}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ta_release_untouched():
+    """Running the tests never changes a teaching assistant's release (a bundle built with
+    --closed, say): every test writes to temporary folders or out/. Checked once, after
+    the last test; a change fails the run and names the files."""
+    before = ta_release_digest()
+    yield
+    after = ta_release_digest()
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    assert not changed, f"the test run changed the teaching assistant's release: {changed[:20]}"
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,11 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from grader.course import REPO
+
+pytestmark = pytest.mark.slow  # each runs a benchmark script in its own process
 
 
 def test_conv_speed_prints_its_ratios():

@@ -125,6 +125,11 @@ def test_uri_check_reads_jsonschemas_source(monkeypatch, tmp_path):
     assert "no longer imports rfc3987_syntax" in patches.uri_grammar_reliance_problem()
 
 
+def test_the_sandboxs_runner_uses_the_same_guarded_patch():
+    source = (REPO / "grader" / "inkernel" / "runner.py").read_text()
+    assert "from uri_grammar import skip_uri_grammar" in source and "rfc3987" not in source
+
+
 def test_grading_pipeline_is_nbgraders_with_our_substitutions():
     from grader.settings import course_config, sandboxed
 
