@@ -209,15 +209,6 @@ def _failure_reason(res: dict) -> str:
     return errors[-1][:200] if errors else _last_line(res.get("error") or res.get("log"))
 
 
-def _timeouts(autograded: Path) -> int:
-    """How many cells of the executed notebooks in `autograded` hit the time limit."""
-    count = 0
-    for path in autograded.glob("*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
-            count += sum(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", []))
-    return count
-
-
 def _config(out: Path, base_uid: int = 0, slot: int | None = None, limits: Limits | None = None):
     from .settings import course_config, sandboxed
 
@@ -271,18 +262,17 @@ def _grade_one(student: str, aid: str) -> list[str]:
         res = api.autograde(aid, student, force=True, create=True)
         if not res["success"]:
             return problems + [f"not graded: even the blank notebook failed ({_failure_reason(res)})"]
+    from .preprocessors import RunRecord
+
     for name in notebook_names(aid):
-        status_file = out / ".sandbox" / student / aid / f"{name}.status"
-        status = status_file.read_text() if status_file.exists() else "not run"
-        if status != "complete":
-            problems.append(f"{name}.ipynb did not run to the end ({status}); what ran before was graded")
-        full = out / ".sandbox" / student / aid / f"{name}.disk-full"
-        if full.exists():
-            problems.append(f"{name}.ipynb filled its {full.read_text().strip()} of disk space (files it wrote "
+        run = RunRecord.read(out / ".sandbox" / student / aid / f"{name}.run.json")
+        if run.status != "complete":
+            problems.append(f"{name}.ipynb did not run to the end ({run.status}); what ran before was graded")
+        if run.disk_full_mb:
+            problems.append(f"{name}.ipynb filled its {run.disk_full_mb} MB of disk space (files it wrote "
                             "beyond that failed); what ran was graded")
-    timeouts = _timeouts(out / "autograded" / student / aid)
-    if timeouts:
-        problems.append(f"{timeouts} cell(s) stopped at the time limit")
+        if run.timeouts:
+            problems.append(f"{run.timeouts} cell(s) stopped at the time limit")
     return problems
 
 

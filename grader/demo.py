@@ -34,7 +34,6 @@ def partly_wrong_extras(assignment_id: str) -> dict[str, str]:
 
 def build_class(root: Path) -> dict[str, str]:
     """Write the demo class into root/<student>/<assignment>/; return who is who."""
-    shutil.rmtree(root, ignore_errors=True)
     aids = assignment_ids()
     crash_kinds = list(CRASHES.items())
     for i, aid in enumerate(aids):
@@ -74,6 +73,7 @@ def run_demo(out: Path) -> None:
     print(f"   {len(written)} notebooks in {rel / 'notebooks'}, no leaks; student bundle "
           f"{rel / BUNDLE_ZIP.name} (the repository's release is untouched)")
     print("2. Writing the demo class ...")
+    shutil.rmtree(out / "submitted", ignore_errors=True)
     who = build_class(out / "submitted")
     for student, what in who.items():
         print(f"   {student}: {what}")

@@ -55,7 +55,7 @@ def graded_functions(aid: str) -> list[str]:
     from .hidden import REGISTRY
 
     return [name for cell in _code_cells(aid) if cell["solution"]
-            for name in _defined(cell["source"]) if name in REGISTRY and REGISTRY[name].min_accuracy is None]
+            for name in _defined(cell["source"]) if name in REGISTRY and not REGISTRY[name].is_classifier]
 
 
 def module_source(aid: str) -> str | None:

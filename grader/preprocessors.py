@@ -20,7 +20,9 @@ error). We keep that pipeline and its gradebook, and change three steps:
 from __future__ import annotations
 
 import copy
+import json
 import shutil
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
@@ -68,6 +70,21 @@ class RecordTestCells(NbGraderPreprocessor):
         return nb, resources
 
 
+@dataclass(frozen=True)
+class RunRecord:
+    """How a notebook's sandboxed run went."""
+    status: str = "not run"   # "complete", or why it stopped early
+    disk_full_mb: int = 0     # the working area's size, if the notebook filled it
+    timeouts: int = 0         # cells stopped at the time limit
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self)))
+
+    @classmethod
+    def read(cls, path: Path) -> "RunRecord":
+        return cls(**json.loads(path.read_text())) if path.exists() else cls()
+
+
 class SandboxExecute(NbGraderPreprocessor):
     """Execute the notebook in the sandbox and keep its outputs and harness results."""
 
@@ -112,13 +129,6 @@ class SandboxExecute(NbGraderPreprocessor):
         cases = cases_for(Path(self.cases_dir), graded)
         result = sandbox.run_notebook(workdir, cases, self.slot, self.limits, self.base_uid,
                                       earlier if earlier is not None and earlier.is_dir() else None)
-        # the run's status, where the sandbox cannot write: beside its working folder
-        (workdir.parent / f"{info['notebook']}.status").write_text(result.status)
-        full = workdir.parent / f"{info['notebook']}.disk-full"
-        if result.disk_full:
-            full.write_text(f"{self.disk_mb} MB\n")
-        elif full.exists():
-            full.unlink()
         executed = None
         if result.notebook is not None:
             try:
@@ -132,7 +142,12 @@ class SandboxExecute(NbGraderPreprocessor):
                     cell.execution_count = ran.get("execution_count")
         for cell, source in zip(nb.cells, sources):
             cell.source = source
-        resources["sandbox"] = {"status": result.status, "disk_full": result.disk_full}
+        # how the run went, one record: for TrustedVerdicts (resources) and for the batch's
+        # problems.csv (a file beside the working folder, where the sandbox cannot write)
+        run = RunRecord(result.status, self.disk_mb if result.disk_full else 0,
+                        sum(o.get("ename") == "CellTimeoutError" for c in nb.cells for o in c.get("outputs", [])))
+        run.write(workdir.parent / f"{info['notebook']}.run.json")
+        resources["sandbox"] = run
         return nb, resources
 
 
@@ -145,7 +160,8 @@ class TrustedVerdicts(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         self.tampered = nb.metadata.get(META_KEY, {}).get("tampered", {})
-        self.status = resources.get("sandbox", {}).get("status", "not run")
+        run = resources.get("sandbox", RunRecord())
+        self.status = run.status
         cells = self.student_cells(nb, resources["nbgrader"])
         # (cell index, what) for each reach into the grader, in notebook order
         self.reaches = [(index, f.what) for index, found in zip(cells, cell_findings(list(cells.values())))
@@ -155,7 +171,7 @@ class TrustedVerdicts(NbGraderPreprocessor):
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(
                 f"**Grading note:** the notebook did not run to the end ({self.status}); "
                 "what ran before was graded."))
-        if resources.get("sandbox", {}).get("disk_full"):
+        if run.disk_full_mb:
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(
                 "**Grading note:** the notebook filled the disk space it is given while graded; "
                 "writing files beyond it failed. What ran was graded."))
@@ -220,4 +236,4 @@ class TrustedVerdicts(NbGraderPreprocessor):
         return f"{name}: {which}{first.message}"
 
 
-__all__ = ["RecordTestCells", "SandboxExecute", "TrustedVerdicts"]
+__all__ = ["RecordTestCells", "RunRecord", "SandboxExecute", "TrustedVerdicts"]

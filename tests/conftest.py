@@ -31,16 +31,26 @@ OUT = REPO / "out" / "student-side"   # screenshots and measured times, for peop
 # a test that uses one is `slow` (./course test -m "not slow" leaves it out).
 SLOW_FIXTURES = {"graded", "regraded", "graded_class", "notebook_runs", "bundle_zip", "student_bundle",
                  "student_lab", "lab", "fresh_bundle", "trained"}
+# fixtures that grade through the sandbox: a test that uses one is marked `sandbox`
+GRADING_FIXTURES = {"graded", "regraded", "graded_class"}
 
 
 def pytest_collection_modifyitems(config, items):
     """Marks the slow tests: nbval's runs of the solution notebooks and every test using a
     slow fixture. Tests marked `sandbox` are skipped where the sandbox cannot run, with
     the sandbox's own reason (grader/sandbox.check_available), never errors."""
+    # what waits for an early start (pytest_collection_finish) runs last, so that the other
+    # tests run meanwhile: the student bundle's users, then the graded class's
+    def waits(item):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        return 2 if "graded_class" in fixtures else 1 if "student_bundle" in fixtures else 0
+    items.sort(key=waits)
     for item in items:
-        if "solutions" in Path(str(item.fspath)).relative_to(REPO).parts[:1] or \
-                SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "solutions" in Path(str(item.fspath)).relative_to(REPO).parts[:1] or SLOW_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
+        if GRADING_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.sandbox)
     from grader.sandbox import SandboxUnavailable, check_available
     marked = [item for item in items if item.get_closest_marker("sandbox")]
     if not marked:
@@ -72,6 +82,42 @@ def ta_release_untouched():
     after = ta_release_digest()
     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
     assert not changed, f"the test run changed the teaching assistant's release: {changed[:20]}"
+
+
+# Two long waits start as soon as the tests are collected, each in a thread of its own,
+# while the other tests run: the graded class (mostly sandboxed kernels) and the student
+# bundle's set-up in an empty folder (mostly pip unpacking). A fixture that needs one
+# waits for it; an error in it is raised there.
+_EARLY: dict = {}
+
+
+def _needed(session, fixture: str) -> bool:
+    return any(fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker("skip")
+               for item in session.items)
+
+
+def pytest_collection_finish(session):
+    if session.config.option.collectonly:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="early")
+    factory = session.config._tmp_path_factory  # the tmp_path_factory fixture's own
+    if _needed(session, "graded_class"):
+        import one_class
+        written = one_class.write(factory.mktemp("class"))   # here: the notebooks are written before any test runs
+        _EARLY["graded_class"] = pool.submit(one_class.run, written)
+    if _needed(session, "student_bundle"):
+        _EARLY["student_bundle"] = pool.submit(set_up_bundle, factory.mktemp("bundle-build"), factory.mktemp("student"))
+    pool.shutdown(wait=False)
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory):
+    """The class of every suite that enrolled (tests/one_class.py), graded in one batch."""
+    if "graded_class" not in _EARLY:
+        import one_class
+        return one_class.grade(tmp_path_factory.mktemp("class"))
+    return _EARLY["graded_class"].result()
 
 
 @pytest.fixture(scope="session")
@@ -131,11 +177,11 @@ class SetUpBundle:
     seconds: float
 
 
-@pytest.fixture(scope="session")
-def student_bundle(bundle_zip, tmp_path_factory) -> SetUpBundle:
-    """The bundle unzipped into an empty folder and set up by its own `./course setup`
-    (pip's download cache is the machine's, as a student's second try would have it)."""
-    root = unzip_bundle(bundle_zip, tmp_path_factory.mktemp("student"))
+def set_up_bundle(build_dir: Path, student_dir: Path) -> SetUpBundle:
+    """The bundle (every assignment closed) unzipped into an empty folder and set up by its
+    own `./course setup` (pip's download cache is the machine's, as a student's second try
+    would have it)."""
+    root = unzip_bundle(build_bundle(NOTEBOOKS, assignment_ids(), out=build_dir), student_dir)
     start = time.perf_counter()
     setup = subprocess.run(["./course", "setup"], cwd=root, env=student_env(), capture_output=True,
                            text=True, timeout=1200)
@@ -145,6 +191,15 @@ def student_bundle(bundle_zip, tmp_path_factory) -> SetUpBundle:
                                    f"{setup.stdout}\n{setup.stderr}")
     assert setup.returncode == 0, f"./course setup failed:\n{setup.stdout}\n{setup.stderr}"
     return SetUpBundle(root, setup, seconds)
+
+
+@pytest.fixture(scope="session")
+def student_bundle(tmp_path_factory) -> SetUpBundle:
+    """The student bundle as a student meets it, set up in an empty folder (started early:
+    see pytest_collection_finish)."""
+    if "student_bundle" not in _EARLY:
+        return set_up_bundle(tmp_path_factory.mktemp("bundle-build"), tmp_path_factory.mktemp("student"))
+    return _EARLY["student_bundle"].result()
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Fairness: a correct submission never loses a point for innocent code.
 
 The opposite of the red team (tests/test_red_team.py): one class, graded once through the
-real `python -m grader autograde` in its sandbox, where every student has the model
+real `python -m grader autograde` in its sandbox (the session's shared class, beside the
+red team's attackers: tests/one_class.py), where every student has the model
 answers plus one ordinary habit: comparing with numpy, scipy or torch in a scratch cell,
 timing, plotting, helpers in other cells, print debugging, a notebook saved with outputs
 or run out of order, and so on. Every one must keep full marks, with no problem
@@ -9,7 +10,6 @@ reported. Each kind stands alone, so a failure names the habit that cost points.
 """
 from __future__ import annotations
 
-import csv
 import re
 
 import nbformat
@@ -17,7 +17,8 @@ import pytest
 
 from grader import course, submissions
 from grader.course import NOTEBOOKS
-from grading import add_cell_after, add_cell_before, cell_index, run_grader
+from grading import add_cell_after, add_cell_before, cell_index
+from one_class import Enrolment, enrol
 
 pytestmark = pytest.mark.sandbox
 
@@ -248,19 +249,21 @@ HABITS = {
 }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = tmp_path_factory.mktemp("fairness")
-    sub, out = root / "submitted", root / "out"
+def write_habits(sub, out):
     for student, (aid, build) in HABITS.items():
         submissions.write(build(), sub / student / aid / f"{aid}.ipynb")
-    proc = run_grader("autograde", sub, "--out", out, "--jobs", 2)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    with open(out / "grades.csv") as fh:
-        scores = {(r["student_id"], r["assignment"]): float(r["score"]) for r in csv.DictReader(fh)}
-    with open(out / "problems.csv") as fh:
-        problems = [(p["student_id"], p["problem"]) for p in csv.DictReader(fh)]
-    return {"out": out, "scores": scores, "problems": problems}
+    return Enrolment(set(HABITS))
+
+
+enrol("fairness", write_habits)
+
+
+@pytest.fixture(scope="module")
+def graded(graded_class):
+    """This suite's view of the session's graded class (tests/one_class.py): beside the red
+    team's attackers, as a real class would be."""
+    problems = [(p["student_id"], p["problem"]) for p in graded_class["problems"]]
+    return {"out": graded_class["out"], "scores": graded_class["scores"], "problems": problems}
 
 
 def failures(graded, student, aid):

@@ -14,8 +14,9 @@ from grader import sandbox
 from grader.course import REPO
 from grader.hidden import REGISTRY, verdicts_from_outcomes
 from grader.hidden import reference as ref
-from grader.hidden.wire import cases_for, outcomes_from_payload, result_payloads, write_cases
+from grader.hidden.wire import outcomes_from_payload, result_payloads, write_cases
 from grader.static_check import findings, student_code_findings
+from grading import harvested_outputs
 
 def in_sandbox(tmp_path, code):
     work = tmp_path / "work"
@@ -74,18 +75,11 @@ def test_memory_limit(tmp_path):
 
 
 def _harvest(tmp_path, monkeypatch, name, func):
-    """Run the in-kernel harness here and return the payload it publishes."""
+    """Run the in-kernel harness here and return the outputs it publishes."""
     cases_dir = tmp_path / "cases"
-    write_cases(cases_dir)
-    monkeypatch.syspath_prepend(str(sandbox.INKERNEL))
-    import harness
-
-    published = []
-    monkeypatch.setattr(harness, "_CASES", harness.load_cases(cases_for(cases_dir, [name])))
-    monkeypatch.setattr(harness, "_publish", lambda data, metadata=None: published.append(data))
-    monkeypatch.setattr(harness, "_LIBRARY", harness._library_state())  # the library as it is here, with these
-    harness.harvest(name, func)
-    return [{"output_type": "display_data", "data": d} for d in published]
+    if not cases_dir.exists():
+        write_cases(cases_dir)
+    return harvested_outputs(cases_dir, name, func)
 
 
 def test_results_round_trip_through_cell_outputs(tmp_path, monkeypatch):

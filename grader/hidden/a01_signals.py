@@ -3,7 +3,7 @@ import numpy as np
 
 from . import reference as ref
 from ..inkernel.function_inputs import Signal
-from .core import Case, Hint, Spec, register
+from .core import Budget, Case, Hint, Spec, register
 
 
 def _box(a, b):
@@ -58,7 +58,9 @@ register(Spec(
         Hint(_continuous_flipped, "g is not flipped: the integrand is f(tau) g(t - tau)"),
     ],
     rtol=1e-7, atol=1e-9, seed=101,
-    max_calls=lambda case: np.size(case.args[2]) + 4,  # a loop over t is allowed, over tau not
+    # a loop over t is allowed, over tau not
+    max_calls=Budget(lambda case: np.size(case.args[2]) + 4,
+                     "evaluate f and g on whole arrays (no Python loop over tau)"),
 ))
 
 

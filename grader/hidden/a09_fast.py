@@ -4,7 +4,7 @@ import numpy as np
 
 from . import a02_image, a04_stride  # noqa: F401 - a02 registers convolve2d, whose hints are reused
 from . import reference as ref
-from .core import REGISTRY, Case, Hint, Spec, register
+from .core import REGISTRY, Budget, Case, Hint, Spec, register
 
 def _line_budget(channels_times_taps: int) -> int:
     """Lines of the student's own Python one call may run: a fixed allowance plus four per
@@ -44,11 +44,16 @@ def _cols_channel_last(x, kh, kw, stride=1, padding=0):
     return cols.reshape(len(cols), c, kh, kw).transpose(0, 2, 3, 1).reshape(len(cols), -1)
 
 
+LOOP_ADVICE = ("is there a Python loop over output positions? Gather the windows and use one matrix product "
+               "(a loop over the kernel's taps is fine)")
+
+
 register(Spec(
     name="im2col",
     make_cases=_im2col_cases,
     reference=ref.im2col,
-    max_lines=lambda case: _line_budget(np.shape(case.args[0])[1] * case.args[1] * case.args[2]),
+    max_lines=Budget(lambda case: _line_budget(np.shape(case.args[0])[1] * case.args[1] * case.args[2]),
+                     LOOP_ADVICE),
     hints=[
         Hint(_cols_position_major, "transposed: one row per output position, one column per (c, p, q)"),
         Hint(_cols_channel_last, "the columns are in (p, q, c) order: use (c, p, q), the order of "
@@ -74,7 +79,7 @@ register(Spec(
     name="conv2d_fast",
     make_cases=_fast_conv_cases,
     reference=ref.conv2d_fast,
-    max_lines=lambda case: _line_budget(int(np.prod(np.shape(case.args[1])[1:]))),
+    max_lines=Budget(lambda case: _line_budget(int(np.prod(np.shape(case.args[1])[1:]))), LOOP_ADVICE),
     hints=REGISTRY["conv2d"].hints,
     seed=902,
 ))

@@ -40,6 +40,15 @@ class Hint:
 
 
 @dataclass
+class Budget:
+    """The most of something one call may do on a case (calls to its function arguments, lines
+    of the student's own Python), and what to tell a student who went over it: `advice` is
+    the exercise's own words."""
+    most: Callable[[Case], int]
+    advice: str
+
+
+@dataclass
 class Spec:
     name: str
     make_cases: Callable[[np.random.Generator], list[Case]]
@@ -50,7 +59,7 @@ class Spec:
     seed: int = 0
     # most calls allowed to the callable arguments of a case (catches a Python loop
     # over an integration grid), or None
-    max_calls: Callable[[Case], int] | None = None
+    max_calls: Budget | None = None
     # the kind of scalar the function must return ("int" or "bool"), or None for arrays
     returns: str | None = None
     # for results that are not arrays: the name of the converter to numbers in
@@ -69,7 +78,13 @@ class Spec:
     # most lines of the student's own Python one call may run on a case
     # (grader/inkernel/linecount.py): catches a Python loop over output positions where the
     # function must be vectorised
-    max_lines: Callable[[Case], int] | None = None
+    max_lines: Budget | None = None
+
+    @property
+    def is_classifier(self) -> bool:
+        """Graded on accuracy against true labels (the capstone's predict), not on values
+        compared with a reference: it needs its notebook's trained network."""
+        return self.min_accuracy is not None
 
     def numbers(self, value: Any) -> Any:
         return ADAPTERS[self.adapt](value) if self.adapt else value
@@ -169,22 +184,20 @@ def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
         return f"raised {outcome.raised}{where}"
     if outcome.modified:
         return f"changed its input array in place{where}; work on a copy"
-    if spec.max_calls is not None and outcome.calls > spec.max_calls(case):
-        return (f"called f and g {outcome.calls} times{where}: evaluate them on whole arrays "
-                "(no Python loop over tau)")
-    if spec.max_lines is not None and outcome.lines > spec.max_lines(case):
+    if spec.max_calls is not None and outcome.calls > spec.max_calls.most(case):
+        return f"called its function arguments {outcome.calls} times{where}: {spec.max_calls.advice}"
+    if spec.max_lines is not None and outcome.lines > spec.max_lines.most(case):
         if outcome.lines >= TAMPERED:
             return f"switched off the grader's line counter{where}"
-        return (f"ran {outcome.lines} lines of Python{where}, more than {spec.max_lines(case)}: is there a Python "
-                "loop over output positions? Gather the windows and use one matrix product (a loop over "
-                "the kernel's taps is fine)")
+        return (f"ran {outcome.lines} lines of Python{where}, more than {spec.max_lines.most(case)}: "
+                f"{spec.max_lines.advice}")
     got = outcome.value
     if got is None:
         return f"returned {outcome.type_name or 'something'}{where}; expected {spec.expects}"
     if spec.returns is not None and outcome.type_name.split(" ", 1)[-1] not in SCALAR_TYPES[spec.returns]:
         return f"returned {outcome.type_name}{where}; expected {SCALAR_WORDS[spec.returns]}"
     expected = np.asarray(spec.numbers(spec.reference(*copy.deepcopy(case.args), **case.kwargs)), dtype=np.float64)
-    if spec.min_accuracy is not None:
+    if spec.is_classifier:
         return _accuracy_message(spec, got, expected, where)
     if spec.parts:
         message = _parts_message(spec, got, expected, where)
