@@ -40,10 +40,12 @@ def pytest_collection_modifyitems(config, items):
     slow fixture. Tests marked `sandbox` are skipped where the sandbox cannot run, with
     the sandbox's own reason (grader/sandbox.check_available), never errors."""
     # what waits for an early start (pytest_collection_finish) runs last, so that the other
-    # tests run meanwhile: the student bundle's users, then the graded class's
+    # tests run meanwhile: the student bundle's users, then the graded class's; and after
+    # them what measures time (the capstone's training), when nothing else runs
     def waits(item):
         fixtures = set(getattr(item, "fixturenames", ()))
-        return 2 if "graded_class" in fixtures else 1 if "student_bundle" in fixtures else 0
+        return 3 if "trained" in fixtures else 2 if "graded_class" in fixtures else \
+            1 if "student_bundle" in fixtures else 0
     items.sort(key=waits)
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
