@@ -81,8 +81,9 @@ def find_leaks(release_dir: Path = NOTEBOOKS) -> list[str]:
     return problems
 
 
-def generate(dest: Path = NOTEBOOKS) -> list[Path]:
-    """Run nbgrader generate_assignment for every assignment into `dest`."""
+def generate(dest: Path = NOTEBOOKS, db_url: str | None = None) -> list[Path]:
+    """Run nbgrader generate_assignment for every assignment into `dest`, with a throw-away
+    gradebook (or the one at `db_url`, which then holds every assignment)."""
     from nbgrader.apps import NbGraderAPI
 
     from .course import tools_on_path
@@ -94,7 +95,7 @@ def generate(dest: Path = NOTEBOOKS) -> list[Path]:
     dest = Path(dest).resolve()
     with tempfile.TemporaryDirectory(prefix="release-db-") as tmp:
         config = course_config(
-            REPO, release_directory=str(dest), db_url=f"sqlite:///{tmp}/gradebook.db")
+            REPO, release_directory=str(dest), db_url=db_url or f"sqlite:///{tmp}/gradebook.db")
         api = NbGraderAPI(config=config)
         written = []
         for aid in assignment_ids():

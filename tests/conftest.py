@@ -123,6 +123,20 @@ def graded_class(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def generated_course(tmp_path_factory) -> dict:
+    """Every assignment generated once by the release's own `generate`: the released
+    notebooks and the gradebook that autograde would prepare, and the hidden cases' inputs
+    as autograde writes them."""
+    from grader.hidden.wire import write_cases
+    from grader.release import generate
+    root = tmp_path_factory.mktemp("generated")
+    db_url = f"sqlite:///{root / 'gradebook.db'}"
+    generate(root / "release", db_url=db_url)
+    write_cases(root / "cases")
+    return {"release": root / "release", "db_url": db_url, "cases": root / "cases"}
+
+
+@pytest.fixture(scope="session")
 def notebook_runs() -> dict[str, NotebookRun]:
     """{assignment: its solution notebook run in this process (tests/notebook_runs.py)},
     each notebook run once, when first asked for."""

@@ -6,14 +6,12 @@ import zipfile
 import pytest
 
 from grader.course import NOTEBOOKS, SOLUTIONS, assignment_ids
-from grader.release import build_bundle, find_leaks, generate
+from grader.release import build_bundle, find_leaks
 
 
 @pytest.fixture(scope="module")
-def fresh_release(tmp_path_factory):
-    dest = tmp_path_factory.mktemp("release")
-    generate(dest)
-    return dest
+def fresh_release(generated_course):
+    return generated_course["release"]
 
 
 def test_every_assignment_is_released():

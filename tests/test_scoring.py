@@ -18,9 +18,8 @@ from nbgrader import utils
 from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
 from grader import course, submissions
-from grader.course import SOLUTIONS, assignment_ids, notebook_names
+from grader.course import assignment_ids, notebook_names
 from grader.hidden import REGISTRY
-from grader.hidden.wire import write_cases
 from grader.markup import checked_names
 from grader.mutants import MUTANTS
 from grader.preprocessors import RecordTestCells, RunRecord, TrustedVerdicts
@@ -30,25 +29,10 @@ AIDS = assignment_ids()
 
 
 @pytest.fixture(scope="module")
-def course_db(tmp_path_factory):
+def course_db(generated_course):
     """A gradebook holding every assignment, as autograde prepares it; and the hidden
-    cases' inputs, as autograde writes them."""
-    from nbgrader.apps import NbGraderAPI
-
-    from grader.course import tools_on_path
-    from grader.patches import for_grading
-    from grader.settings import course_config
-
-    tools_on_path()
-    for_grading()
-    root = tmp_path_factory.mktemp("course")
-    db_url = f"sqlite:///{root / 'gradebook.db'}"
-    api = NbGraderAPI(config=course_config(root, source_directory=str(SOLUTIONS), release_directory="release",
-                                           db_url=db_url))
-    for aid in AIDS:
-        assert api.generate_assignment(aid, force=True, create=True)["success"], aid
-    write_cases(root / "cases")
-    return {"db_url": db_url, "cases": root / "cases"}
+    cases' inputs, as autograde writes them (tests/conftest.py)."""
+    return generated_course
 
 
 @pytest.fixture(scope="module")
