@@ -33,17 +33,12 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-import sys
 import types
 
 # skip_uri_grammar lives beside the sandbox's runner, which applies it too
 from .inkernel.uri_grammar import reliance_problem as uri_grammar_reliance_problem  # noqa: F401
 from .inkernel.uri_grammar import skip_uri_grammar  # noqa: F401
-
-
-def _warn(patch: str, problem: str) -> None:
-    print(f"grader: not applying {patch} ({problem}); nbgrader's own code runs instead, slower. "
-          "See docs/upgrading.md.", file=sys.stderr)
+from .inkernel.uri_grammar import warn_not_applied as _warn
 
 
 # --------------------------------------------------------------------------------------

@@ -29,13 +29,6 @@ AIDS = assignment_ids()
 
 
 @pytest.fixture(scope="module")
-def course_db(generated_course):
-    """A gradebook holding every assignment, as autograde prepares it; and the hidden
-    cases' inputs, as autograde writes them (tests/conftest.py)."""
-    return generated_course
-
-
-@pytest.fixture(scope="module")
 def models():
     """{assignment: {graded function: the model solution}}; predict's is the held-out
     labels themselves (a perfectly trained network)."""
@@ -51,14 +44,14 @@ def missing(*args, **kwargs):
     raise NotImplementedError()
 
 
-def score(course_db, aid, answers=None, nb=None, *, recorded=None) -> float:
+def score(generated_course, aid, answers=None, nb=None, *, recorded=None) -> float:
     """Score a submission of `aid` as autograde would, from recorded outputs: `answers`
     replaces graded functions by name (a missing one also shows its visible tests'
     error); `nb` is the submitted notebook (default: the model answers typed in)."""
     answers = answers or {}
     name = notebook_names(aid)[0]
     nb = copy.deepcopy(nb if nb is not None else submissions.filled(aid))
-    resources = {"nbgrader": {"db_url": course_db["db_url"], "assignment": aid, "notebook": name,
+    resources = {"nbgrader": {"db_url": generated_course["db_url"], "assignment": aid, "notebook": name,
                               "student": "s"}, "sandbox": RunRecord("complete")}
     for step in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), RecordTestCells(), OverwriteCells()):
         nb, resources = step.preprocess(nb, resources)
@@ -71,7 +64,7 @@ def score(course_db, aid, answers=None, nb=None, *, recorded=None) -> float:
                 cell.outputs.append(nbformat.v4.new_output(
                     "error", ename="NotImplementedError", evalue="", traceback=["NotImplementedError"]))
             if (function, func) not in RECORDED:  # the model answers' records serve every test
-                RECORDED[(function, func)] = harvested_outputs(course_db["cases"], function, func)
+                RECORDED[(function, func)] = harvested_outputs(generated_course["cases"], function, func)
             cell.outputs += copy.deepcopy(RECORDED[(function, func)])
     nb, resources = TrustedVerdicts().preprocess(nb, resources)
     return sum(utils.determine_grade(cell)[0] for cell in nb.cells if utils.is_grade(cell))
@@ -82,17 +75,17 @@ def total(aid):
 
 
 @pytest.mark.parametrize("aid", AIDS)
-def test_model_answers_score_full_marks(course_db, models, aid):
-    assert score(course_db, aid, recorded=models) == total(aid) > 0
+def test_model_answers_score_full_marks(generated_course, models, aid):
+    assert score(generated_course, aid, recorded=models) == total(aid) > 0
 
 
 @pytest.mark.parametrize("aid,function", [(a, f) for a in AIDS for f in course.checked_functions(a)])
-def test_each_missing_function_loses_exactly_its_points(course_db, models, aid, function):
-    assert score(course_db, aid, {function: missing}, recorded=models) == total(aid) - course.points(aid)[function]
+def test_each_missing_function_loses_exactly_its_points(generated_course, models, aid, function):
+    assert score(generated_course, aid, {function: missing}, recorded=models) == total(aid) - course.points(aid)[function]
 
 
 @pytest.mark.parametrize("aid", AIDS)
-def test_a_known_wrong_variant_of_every_function_scores_zero(course_db, models, aid):
+def test_a_known_wrong_variant_of_every_function_scores_zero(generated_course, models, aid):
     wrong = {}
     for function in course.checked_functions(aid):
         if REGISTRY[function].is_classifier:
@@ -101,13 +94,13 @@ def test_a_known_wrong_variant_of_every_function_scores_zero(course_db, models, 
             namespace = dict(models[aid])  # a mutant may call other model solutions
             exec(next(m for m in MUTANTS if m.function == function).source, namespace)  # noqa: S102 - ours
             wrong[function] = namespace[function]
-    assert score(course_db, aid, wrong, recorded=models) == 0
+    assert score(generated_course, aid, wrong, recorded=models) == 0
 
 
 @pytest.mark.parametrize("aid", AIDS)
-def test_test_cells_replaced_by_the_student_score_zero_even_with_right_answers(course_db, models, aid):
+def test_test_cells_replaced_by_the_student_score_zero_even_with_right_answers(generated_course, models, aid):
     nb = submissions.filled(aid)
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade"):
             cell.source = "pass"
-    assert score(course_db, aid, nb=nb, recorded=models) == 0
+    assert score(generated_course, aid, nb=nb, recorded=models) == 0
