@@ -1,4 +1,4 @@
-"""python -m grader {release,autograde,demo}: the teaching assistants' commands."""
+"""python -m grader {release,autograde,demo,hub}: the teaching assistants' commands."""
 import argparse
 import sys
 import time
@@ -11,6 +11,10 @@ if __name__ == "__main__":
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["hub"]:   # the multi-user course has options of its own (grader/hub.py)
+        from .hub import main as hub_main
+        return hub_main(argv[1:])
     from .sandbox import Limits
 
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__)
@@ -34,6 +38,8 @@ def main(argv=None) -> int:
     ag.add_argument("--disk-mb", type=int, default=Limits.disk_bytes // 2**20, metavar="MB",
                     help="disk space of one notebook's working area, /tmp included, held in memory "
                          "(default %(default)s)")
+    sub.add_parser("hub", help="the course for many users on this machine: JupyterHub, the exchange, "
+                               "formgrader (python -m grader hub --help)")
     demo = sub.add_parser("demo", help="the full teaching-assistant cycle on a built-in demo class")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="OUT_DIR")
     args = parser.parse_args(argv)
