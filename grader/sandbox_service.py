@@ -34,6 +34,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .sandbox import SLOTS, Limits, RunResult, SandboxUnavailable, batch_base_uid, check_available, run_notebook
@@ -135,7 +136,10 @@ class _Handler(socketserver.StreamRequestHandler):
             workdir.mkdir(parents=True)
             (workdir / "in.ipynb").write_bytes(notebook)
             shutil.copytree(server.root / "matplotlib", workdir / ".matplotlib")
+            start = time.monotonic()
             result = run_notebook(workdir, cases, slot, limits, server.base_uid, server.root / "earlier" / aid)
+            print(f"sandbox service: ran a notebook of {aid} in slot {slot}: {result.status} "
+                  f"({time.monotonic() - start:.0f} s)", flush=True)
             body = result.notebook.read_bytes() if result.notebook is not None else b""
             reply = {"status": result.status, "disk_full": result.disk_full,
                      "notebook": len(body) if result.notebook is not None else None}

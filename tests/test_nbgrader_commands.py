@@ -23,6 +23,7 @@ from attacks import SQL, sub_code
 from grader import submissions
 from grader.course import REPO, SOLUTIONS, cell_defining, notebook_names, points
 from grader.mutants import MUTANTS
+from grading import run_grader
 
 AID = "00_welcome"
 NB = notebook_names(AID)[0]
@@ -80,12 +81,13 @@ def service(tmp_path_factory):
     folder = tmp_path_factory.mktemp("service")
     path = folder / "run" / "sandbox.sock"
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    proc = subprocess.Popen([sys.executable, "-m", "grader", "sandbox-service", "--socket", str(path),
-                             "--group", "root"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    log = folder / "service.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "grader", "sandbox-service", "--socket", str(path),
+                                 "--group", "root"], cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     while not path.is_socket():
-        assert proc.poll() is None, proc.stdout.read()
+        assert proc.poll() is None, log.read_text()
         assert time.monotonic() < deadline, "the sandbox service did not start in 120 s"
         time.sleep(0.2)
     yield path
@@ -118,6 +120,25 @@ def test_through_the_sandbox_service_the_grades_are_the_same(nbgrader_course, se
                      env_extra={"CONV_COURSE_SANDBOX": str(service)})
     _graded_as_the_batch_grades(nbgrader_course, proc)
     assert _scores(nbgrader_course) == before
+
+
+def _runs(service: Path) -> int:
+    """How many notebooks the service has run (its log, one line each)."""
+    return (service.parent.parent / "service.log").read_text().count("ran a notebook of")
+
+
+def test_the_batch_grader_uses_the_service_where_the_hub_names_it(nbgrader_course, service, tmp_path):
+    """The hub's instructor (not root) grades a class with `python -m grader autograde`:
+    $CONV_COURSE_SANDBOX sends every notebook to the service; the grades are nbgrader's."""
+    before = _runs(service)
+    proc = run_grader("autograde", nbgrader_course / "submitted", "--out", tmp_path / "out",
+                      env_extra={"CONV_COURSE_SANDBOX": str(service)})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert _runs(service) == before + 3
+    assert _scores(tmp_path / "out") == _scores(nbgrader_course)
+    proc = run_grader("autograde", nbgrader_course / "submitted", "--out", tmp_path / "out",
+                      env_extra={"CONV_COURSE_SANDBOX": str(tmp_path / "nothing.sock")})
+    assert proc.returncode == 2 and "is the hub running?" in proc.stderr
 
 
 def _ask(path: Path, head: dict, body: bytes = b"") -> dict:
