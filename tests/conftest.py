@@ -31,7 +31,7 @@ OUT = REPO / "out" / "student-side"   # screenshots and measured times, for peop
 # a test that uses one is `slow` (./course test -m "not slow" leaves it out).
 SLOW_FIXTURES = {"graded", "regraded", "graded_class", "notebook_runs", "bundle_zip", "student_bundle",
                  "student_lab", "lab", "fresh_bundle", "trained", "term",
-                 "nbgrader_course", "service"}
+                 "nbgrader_course", "service", "hub", "hub_stopped"}
 # fixtures that grade through the sandbox: a test that uses one is marked `sandbox`
 GRADING_FIXTURES = {"graded", "regraded", "graded_class", "term", "nbgrader_course", "service"}
 
@@ -43,9 +43,10 @@ def pytest_collection_modifyitems(config, items):
     # what waits for an early start (pytest_collection_finish) runs last, so that the other
     # tests run meanwhile: the student bundle's users, then the graded class's; and after
     # them what measures time (the capstone's training), when nothing else runs
+    # (the shared hub's stop is checked after every test that uses the hub)
     def waits(item):
         fixtures = set(getattr(item, "fixturenames", ()))
-        return 3 if "trained" in fixtures else 2 if "graded_class" in fixtures else \
+        return 4 if "hub_stopped" in fixtures else 3 if "trained" in fixtures else 2 if "graded_class" in fixtures else \
             1 if "student_bundle" in fixtures else 0
     items.sort(key=waits)
     for item in items:
@@ -274,3 +275,21 @@ def lab_status(lab: StudentLab) -> int:
         return lab.api("/api/status")
     except OSError:
         return 0
+
+
+@pytest.fixture(scope="session")
+def hub():
+    """`python -m grader hub` on a free port, with the tests' own accounts, for the whole session
+    (tests/hub_session.py); stopped at the end, or by `hub_stopped`."""
+    import hub_session
+    running = hub_session.start(_free_port())
+    yield running
+    hub_session.stop(running)
+
+
+@pytest.fixture(scope="session")
+def hub_stopped(hub) -> dict:
+    """The shared hub stopped (SIGTERM, as Ctrl+C): its exit code, time, and what was left
+    running. Tests using it run after every other test."""
+    import hub_session
+    return hub_session.stop(hub)

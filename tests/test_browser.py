@@ -28,17 +28,22 @@ TYPED = "00_welcome"            # its answer is typed key by key; the others are
 TIMES: dict[str, dict[str, float]] = {}   # notebook -> {step: seconds}
 
 
-@pytest.fixture(scope="module")
-def browser():
+def launch_chromium(playwright):
+    """Debian's Chromium under Playwright (which cannot download browsers here), as root."""
     if not CHROMIUM.exists():
         pytest.fail("the browser tests need Debian's Chromium at /usr/bin/chromium "
                     "(./course test installs it as root: apt-get install chromium)")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"])
+
+
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        browser = launch_chromium(p)
         yield browser
         browser.close()
     OUT.mkdir(parents=True, exist_ok=True)
