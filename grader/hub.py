@@ -7,7 +7,8 @@ their home folder with the Assignment List and Validate. Everything lives under 
 root (default /srv/conv-course):
 
   venv/        the hub's Python (Debian's python3, readable by every user): requirements.txt
-               + requirements-hub.txt, pinned by constraints.txt; a .pth makes student/ importable
+               + requirements-hub.txt, pinned by constraints.txt; a .pth puts student/ (then
+               course/, for the grader's sandbox) on every kernel's path
   node/        configurable-http-proxy, pinned by hub/package.json and its lock file
   student/     the student bundle (grader/release.py's build_bundle): convcourse/, data/,
                jupyter-config/ (no formgrader for students), readable by all
@@ -153,13 +154,17 @@ def build_venv(lay: Layout) -> None:
     stamp.write_text(want + "\n")
 
 
-def link_student_package(lay: Layout) -> None:
-    """Kernels of every user import the student package (convcourse) from student/, whatever
-    folder they run in: a .pth, as ./course does for .venv. The instructor's PYTHONPATH puts
-    the course folder's own convcourse and grader first."""
+def link_course_packages(lay: Layout) -> None:
+    """Kernels import convcourse whatever folder they run in, through a .pth in the hub's venv,
+    as ./course does for .venv: students' kernels from student/ (the bundle's package), which
+    comes first; the grader's sandbox from course/ (it binds only course/convcourse and data/
+    there, and student/ not at all). course/ is the instructor's (0700): for anyone else it
+    stays an unreadable folder on the path, and `import grader` fails as it should. The
+    instructor's own servers put course/ first with PYTHONPATH."""
     site = subprocess.run([lay.python, "-c", "import site; print(site.getsitepackages()[0])"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    (Path(site) / "conv-course-student.pth").write_text(f"{lay.student}\n")
+    (Path(site) / "conv-course-student.pth").unlink(missing_ok=True)   # the earlier, students-only name
+    (Path(site) / "conv-course.pth").write_text(f"{lay.student}\n{lay.course}\n")
 
 
 def install_proxy(lay: Layout) -> None:
@@ -309,7 +314,7 @@ def prepare(lay: Layout, instructor: str, students: list[str], closed: list[str]
     build_venv(lay)
     install_proxy(lay)
     build_student_side(lay, closed)
-    link_student_package(lay)
+    link_course_packages(lay)
     ensure_group(GRADERS_GROUP)
     entry = ensure_user(instructor, lay.home, (GRADERS_GROUP,))
     for name in students:
