@@ -22,7 +22,16 @@ def main(argv=None) -> int:
                           "their model solutions, which later notebooks import (default: none)")
     ag = sub.add_parser("autograde", help="grade SUBMITTED_DIR/<student>/<assignment>/*.ipynb")
     ag.add_argument("submitted", type=Path, metavar="SUBMITTED_DIR")
-    ag.add_argument("--out", type=Path, required=True, metavar="OUT_DIR")
+    ag.add_argument("--out", type=Path, required=True, metavar="OUT_DIR",
+                    help="where autograded/, feedback/, grades.csv and problems.csv go; may be the "
+                         "course folder whose submitted/ SUBMITTED_DIR is")
+    ag.add_argument("--db", metavar="URL", default=None,
+                    help="the gradebook, kept all term (nbgrader's db_url: sqlite:///PATH or "
+                         "postgresql+psycopg2://USER:PASSWORD@HOST/DB; default: OUT_DIR/gradebook.db)")
+    ag.add_argument("--student", action="append", metavar="ID", dest="students",
+                    help="grade only this student's submissions (repeatable); the others' grades stay")
+    ag.add_argument("--assignment", action="append", metavar="ID", dest="assignments",
+                    help="grade only this assignment (repeatable)")
     ag.add_argument("--jobs", type=int, default=None, metavar="N",
                     help="submissions graded at once (default: twice the number of cores)")
     ag.add_argument("--cell-timeout", type=int, default=Limits.cell_seconds, metavar="S",
@@ -62,7 +71,8 @@ def main(argv=None) -> int:
         elif args.command == "autograde":
             limits = Limits(memory_bytes=args.memory_mb * 2**20, cell_seconds=args.cell_timeout,
                             notebook_seconds=args.notebook_timeout, disk_bytes=args.disk_mb * 2**20)
-            result = grade(args.submitted, args.out, jobs=args.jobs, limits=limits)
+            result = grade(args.submitted, args.out, jobs=args.jobs, limits=limits, db_url=args.db,
+                           students=args.students, assignments=args.assignments)
             print(report(result))
         else:
             from .demo import run_demo

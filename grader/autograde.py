@@ -2,19 +2,25 @@
 `--jobs` worker processes, every notebook in its own sandbox (grader/sandbox.py), scores
 decided outside the student's kernel (grader/preprocessors.py).
 
-    python -m grader autograde SUBMITTED_DIR --out OUT_DIR [--jobs N]
+    python -m grader autograde SUBMITTED_DIR --out OUT_DIR [--db URL] [--student ID ...]
+                               [--assignment ID ...] [--jobs N]
 
 SUBMITTED_DIR is laid out as nbgrader's `submitted/`:
 `<student_id>/<assignment_id>/<notebook>.ipynb` (a `timestamp.txt` beside is honoured).
+OUT_DIR may be the nbgrader course folder that holds SUBMITTED_DIR as its `submitted/`
+(formgrader's folder on the hub): then the batch's copy goes to `.staged/` instead.
 OUT_DIR receives:
 
-    gradebook.db                      nbgrader's gradebook for this batch
+    gradebook.db                      nbgrader's gradebook (unless --db names another), kept
+                                      from run to run: a run changes only the rows of the
+                                      submissions it grades, and a grader's manual scores stay
     submitted/<student>/<assignment>/ what was graded: the assignment's notebooks (unreadable
                                       ones replaced) and a valid timestamp.txt, nothing else
     autograded/<student>/<assignment>/ executed notebooks
     feedback/<student>/<assignment>/<notebook>.html   feedback, hidden tests removed
-    grades.csv                        nbgrader's CSV export, one row per student and assignment
-    problems.csv                      student_id, assignment, problem: what went wrong and why
+    grades.csv                        nbgrader's CSV export of the whole gradebook, one row per
+                                      student and assignment
+    problems.csv                      student_id, assignment, problem: what went wrong in this run
     .cases/, .sandbox/, .release/     the hidden inputs, the sandboxes' working folders, the
                                       release the gradebook was built from (for inspection)
 
@@ -22,6 +28,9 @@ A broken submission never stops the batch: a missing or unreadable notebook is r
 by the blank release notebook with a note at its top (so it scores 0 and its feedback
 says why); a kernel that dies or a notebook out of time keeps what ran before; one whose
 grading fails is graded again as blank. Every such case is listed in problems.csv.
+
+Grading again (a late submission, one student, one assignment: `--student`, `--assignment`)
+replaces only the selected submissions' folders and gradebook rows.
 """
 from __future__ import annotations
 
@@ -44,8 +53,12 @@ from .course import SOLUTIONS, assignment_ids, notebook_names
 from .sandbox import SLOTS, Limits, SandboxUnavailable, batch_base_uid, check_available, unmount_work_areas
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
-OUTPUTS = ["submitted", "autograded", "feedback", ".release", ".cases", ".earlier", ".sandbox", ".matplotlib",
-           "gradebook.db", "grades.csv", "problems.csv"]
+# what every run makes anew; autograded/, feedback/ and the staged copy change per submission
+RUN_OUTPUTS = [".release", ".cases", ".earlier", ".sandbox", ".matplotlib", "grades.csv", "problems.csv"]
+# A notebook larger than this is not read: ours are well under 1 MB without outputs and a
+# few MB with every figure; what is larger holds something else (nbgrader's exchange caps
+# files at the same size on the hub: hub/nbgrader_config.py).
+MAX_NOTEBOOK_MB = 20
 
 
 class GraderConfigError(RuntimeError):
@@ -81,6 +94,10 @@ def _load(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
     """(notebook, None) if nbformat can read `path`, else (None, the reason it cannot).
     Anything nbformat reads goes to nbgrader: schema details are nbgrader's to judge."""
     try:
+        size = path.stat().st_size
+        if size > MAX_NOTEBOOK_MB * 2**20:
+            return None, (f"{path.name} is {size / 2**20:.0f} MB, over the {MAX_NOTEBOOK_MB} MB limit "
+                          "(clear its outputs, Edit > Clear Outputs of All Cells, and submit again)")
         raw = path.read_bytes()
     except OSError as exc:
         return None, f"{path.name} could not be read ({exc.strerror or type(exc).__name__})"
@@ -128,17 +145,25 @@ def _stage_timestamp(adir: Path, dest: Path) -> str | None:
     return None
 
 
-def stage(submitted_dir: Path, out: Path, release_dir: Path, result: BatchResult) -> list[tuple[str, str]]:
-    """Copy what is to be graded into OUT/submitted and return the (student, assignment)
-    pairs. Only the assignment's notebooks and a valid timestamp.txt are copied: no
-    other file from a submission reaches the folder its kernel runs in (a stray
-    grader/ or numpy.py there would shadow the real ones). Unreadable or missing
-    notebooks are replaced by the blank release with a note."""
+def staging_dir(submitted_dir: Path, out: Path) -> Path:
+    """Where the batch's copy of the submissions goes: OUT/submitted, or OUT/.staged when
+    OUT is the course folder whose submitted/ is being graded."""
+    return out / (".staged" if submitted_dir == out / "submitted" else "submitted")
+
+
+def stage(submitted_dir: Path, out: Path, release_dir: Path, result: BatchResult,
+          students=None, assignments=None) -> list[tuple[str, str]]:
+    """Copy what is to be graded into staging_dir() and return the (student, assignment)
+    pairs, only those of `students` and `assignments` when given. Only the assignment's
+    notebooks and a valid timestamp.txt are copied: no other file from a submission
+    reaches the grader. Unreadable, missing or oversized notebooks are replaced by the
+    blank release with a note."""
     known = set(assignment_ids())
+    staged = staging_dir(submitted_dir, out)
     pairs = []
     for student_dir in sorted(submitted_dir.iterdir()):
         student = student_dir.name
-        if student.startswith("."):
+        if student.startswith(".") or (students and student not in students):
             continue
         if not student_dir.is_dir() or student_dir.is_symlink():
             result.problems.append((student, "", "not a student folder; skipped"))
@@ -148,7 +173,7 @@ def stage(submitted_dir: Path, out: Path, release_dir: Path, result: BatchResult
             continue
         for adir in sorted(student_dir.iterdir()):
             aid = adir.name
-            if aid.startswith("."):
+            if aid.startswith(".") or (assignments and aid not in assignments):
                 continue
             if not adir.is_dir() or adir.is_symlink():
                 result.problems.append((student, "", f"{aid} is not inside an assignment folder "
@@ -157,7 +182,8 @@ def stage(submitted_dir: Path, out: Path, release_dir: Path, result: BatchResult
             if aid not in known:
                 result.problems.append((student, aid, "unknown assignment folder; skipped"))
                 continue
-            dest = out / "submitted" / student / aid
+            dest = staged / student / aid
+            shutil.rmtree(dest, ignore_errors=True)  # an earlier run's copy of this submission
             dest.mkdir(parents=True)
             problem = _stage_timestamp(adir, dest)
             if problem:
@@ -209,12 +235,13 @@ def _failure_reason(res: dict) -> str:
     return errors[-1][:200] if errors else _last_line(res.get("error") or res.get("log"))
 
 
-def _config(out: Path, base_uid: int = 0, slot: int | None = None, limits: Limits | None = None):
+def _config(out: Path, db_url: str, staged: str = "submitted", base_uid: int = 0, slot: int | None = None,
+            limits: Limits | None = None):
     from .settings import course_config, sandboxed
 
     config = course_config(out, source_directory=str(SOLUTIONS), release_directory=".release",
-                           submitted_directory="submitted", autograded_directory="autograded",
-                           feedback_directory="feedback", db_url=f"sqlite:///{out / 'gradebook.db'}")
+                           submitted_directory=staged, autograded_directory="autograded",
+                           feedback_directory="feedback", db_url=db_url)
     if slot is not None:
         sandboxed(config, out / ".sandbox", out / ".cases", base_uid, out / ".matplotlib", out / ".earlier")
         config.SandboxExecute.slot = slot
@@ -239,17 +266,18 @@ def _api(config):
 _WORKER: dict = {}
 
 
-def _start_worker(out: Path, base_uid: int, limits: Limits, slots, lock) -> None:
+def _start_worker(out: Path, db_url: str, staged: str, base_uid: int, limits: Limits, slots, lock) -> None:
     """Each worker process gets its own nbgrader API and its own sandbox uid."""
     with lock:
         slot = slots.value
         slots.value += 1
-    _WORKER["api"] = _api(_config(out, base_uid, slot, limits))
+    _WORKER["api"] = _api(_config(out, db_url, staged, base_uid, slot, limits))
+    _WORKER["staged"] = out / staged
     _WORKER["out"] = out
 
 
 def _grade_one(student: str, aid: str) -> list[str]:
-    """Autograde and write feedback for one submission (in a worker); return problems."""
+    """Autograde one submission (in a worker); return problems."""
     api, out = _WORKER["api"], _WORKER["out"]
     problems = []
     res = api.autograde(aid, student, force=True, create=True)
@@ -257,7 +285,7 @@ def _grade_one(student: str, aid: str) -> list[str]:
         reason = _failure_reason(res)
         problems.append(f"autograding failed ({reason}); scored as blank")
         for name in notebook_names(aid):
-            path = out / "submitted" / student / aid / f"{name}.ipynb"
+            path = _WORKER["staged"] / student / aid / f"{name}.ipynb"
             nbformat.write(blank_notebook(out / ".release", aid, name, f"grading failed: {reason}"), path)
         res = api.autograde(aid, student, force=True, create=True)
         if not res["success"]:
@@ -276,10 +304,29 @@ def _grade_one(student: str, aid: str) -> list[str]:
     return problems
 
 
-def _feedback(aid: str) -> None:
-    """Feedback HTML for every student of one assignment (in a worker): one converter,
-    one template, for the whole class."""
-    _WORKER["api"].generate_feedback(aid, None, force=True)
+def _feedback(aid: str, student: str | None) -> None:
+    """Feedback HTML for one student, or every student of one assignment (one converter,
+    one template for the whole class), in a worker."""
+    _WORKER["api"].generate_feedback(aid, student, force=True)
+
+
+def _timestamps(gb, pairs) -> dict:
+    """{(student, assignment): the timestamp of the submission the gradebook holds}."""
+    from nbgrader.api import MissingEntry
+
+    found = {}
+    for student, aid in pairs:
+        try:
+            found[(student, aid)] = gb.find_submission(aid, student).timestamp
+        except MissingEntry:
+            pass
+    return found
+
+
+def _when(seconds: float) -> str:
+    hours, minutes = divmod(round(seconds / 60), 60)
+    days, hours = divmod(hours, 24)
+    return " ".join(f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n) or "under a minute"
 
 
 def default_jobs() -> int:
@@ -291,13 +338,15 @@ def default_jobs() -> int:
 
 
 def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limits | None = None,
-          log=print) -> BatchResult:
-    """Grade every submission in `submitted_dir` into `out`, `jobs` at a time, each in
-    its own sandbox; scores are decided in this process's workers, never in a kernel."""
+          log=print, db_url: str | None = None, students=None, assignments=None) -> BatchResult:
+    """Grade the submissions in `submitted_dir` (those of `students` and `assignments`, if
+    given) into `out` and the gradebook at `db_url` (default OUT/gradebook.db), `jobs` at a
+    time, each in its own sandbox; scores are decided in this process's workers, never in
+    a kernel. Other submissions' folders and gradebook rows are left as they are."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
     from .course import tools_on_path
@@ -310,17 +359,25 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     submitted_dir, out = Path(submitted_dir).resolve(), Path(out).resolve()
     if not submitted_dir.is_dir():
         raise GraderConfigError(f"{submitted_dir} is not a folder of submissions")
-    if out == submitted_dir or submitted_dir in out.parents or out in submitted_dir.parents:
-        raise GraderConfigError("the output folder must be outside the submissions folder, and vice versa")
+    inside = out == submitted_dir or submitted_dir in out.parents or out in submitted_dir.parents
+    if inside and submitted_dir != out / "submitted":
+        raise GraderConfigError("the output folder must be outside the submissions folder, and vice versa "
+                                "(or the course folder whose submitted/ this is)")
+    unknown = sorted(set(assignments or ()) - set(assignment_ids()))
+    if unknown:
+        raise GraderConfigError(f"no such assignment: {', '.join(unknown)} (the assignments are "
+                                f"{', '.join(assignment_ids())})")
     try:
         check_available()
     except SandboxUnavailable as exc:
         raise GraderConfigError(f"cannot sandbox submissions: {exc}") from None
     jobs = min(max(1, jobs or default_jobs()), SLOTS)  # one sandbox uid per job
+    db_url = db_url or f"sqlite:///{out / 'gradebook.db'}"
+    staged = staging_dir(submitted_dir, out)
 
     out.mkdir(parents=True, exist_ok=True)
     unmount_work_areas(out / ".sandbox")  # left mounted by a batch that was killed
-    for name in OUTPUTS:  # regrading starts clean; nothing else in OUT is touched
+    for name in RUN_OUTPUTS:
         path = out / name
         if path.is_dir():
             shutil.rmtree(path)
@@ -329,7 +386,14 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
 
     # The gradebook's copy of each assignment, and the blank notebooks that stand in for
     # unreadable submissions, come from solutions/ in this run: never from a stale release.
-    api = _api(_config(out))
+    try:  # the schema is created here, before any parallel writer
+        Gradebook(db_url).close()
+    except Exception as exc:  # noqa: BLE001 - a server that cannot be reached, a driver missing, ...
+        cause = getattr(exc, "orig", None) or exc  # SQLAlchemy's wrapper hides the driver's words
+        first = next((line.strip() for line in str(cause).splitlines() if line.strip()), "")
+        raise GraderConfigError(f"cannot open the gradebook {_safe_url(db_url)}: {type(cause).__name__}: "
+                                f"{first[:300]}") from None
+    api = _api(_config(out, db_url, staged.name))
     for aid in assignment_ids():
         res = api.generate_assignment(aid, force=True, create=True)
         if not res["success"]:
@@ -341,17 +405,18 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
                    env=dict(os.environ, MPLCONFIGDIR=str(out / ".matplotlib")), capture_output=True)
 
     result = BatchResult(out)
-    pairs = stage(submitted_dir, out, out / ".release", result)
+    pairs = stage(submitted_dir, out, out / ".release", result, students, assignments)
     # Students exist before the workers start: two workers grading one student's two
     # assignments would otherwise both insert the student (a UNIQUE constraint race).
-    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gb:
+    with Gradebook(db_url) as gb:
         for student in sorted({s for s, _ in pairs}):
             gb.update_or_create_student(student)
+        before = _timestamps(gb, pairs)
     base_uid = batch_base_uid()
     ctx = multiprocessing.get_context("fork")
     slots, lock = ctx.Value("i", 0), ctx.Lock()
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_start_worker,
-                             initargs=(out, base_uid, limits or Limits(), slots, lock)) as pool:
+                             initargs=(out, db_url, staged.name, base_uid, limits or Limits(), slots, lock)) as pool:
         futures = {pool.submit(_grade_one, s, a): (s, a) for s, a in pairs}
         for future in as_completed(futures):
             student, aid = futures[future]
@@ -361,9 +426,12 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
                 problems = [f"not graded: {type(exc).__name__}: {str(exc)[:160]}"]
             result.problems += [(student, aid, p) for p in problems]
             log(f"graded {student} / {aid}")
+        # a whole assignment's feedback in one go, unless only some of its students were graded;
+        # later notebooks are longer: start them first, so that no worker is left with one at the end
+        whole = students is None
+        work = sorted({(a, None if whole else s) for s, a in pairs}, key=lambda w: (w[0], w[1] or ""), reverse=True)
         try:
-            # later notebooks are longer: start them first, so that no worker is left with one at the end
-            for future in [pool.submit(_feedback, aid) for aid in sorted({a for _, a in pairs}, reverse=True)]:
+            for future in [pool.submit(_feedback, a, s) for a, s in work]:
                 future.exception()  # a missing feedback file is reported below, per student
         except RuntimeError:  # a broken pool (a worker died): reported below, per student
             pass
@@ -372,13 +440,22 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
             if not (out / "feedback" / student / aid / f"{name}.html").exists():
                 result.problems.append((student, aid, f"no feedback written for {name}.ipynb"))
 
-    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gb:
+    with Gradebook(db_url) as gb:
+        after = _timestamps(gb, pairs)
         for student, aid in pairs:
-            try:
-                sub = gb.find_submission(aid, student)
-                result.scores[(student, aid)] = (float(sub.score), float(sub.max_score))
-            except MissingEntry:
+            if (student, aid) not in after:
                 result.problems.append((student, aid, "no grade recorded"))
+                continue
+            sub = gb.find_submission(aid, student)
+            result.scores[(student, aid)] = (float(sub.score), float(sub.max_score))
+            if sub.total_seconds_late > 0:
+                result.problems.append((student, aid, f"submitted {_when(sub.total_seconds_late)} after the due "
+                                                      f"date ({sub.duedate:%Y-%m-%d %H:%M} UTC); late penalty "
+                                                      f"{sub.late_submission_penalty:g} points"))
+            old = before.get((student, aid))
+            if old is not None and old != after[(student, aid)]:
+                result.problems.append((student, aid, f"a new submission ({after[(student, aid)]:%Y-%m-%d %H:%M:%S}"
+                                                      f") replaced the one graded before ({old:%Y-%m-%d %H:%M:%S})"))
         exporter = CsvExportPlugin(to=str(out / "grades.csv"))
         exporter.log.setLevel(logging.ERROR)
         exporter.export(gb)
@@ -389,6 +466,11 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         writer.writerow(["student_id", "assignment", "problem"])
         writer.writerows(result.problems)
     return result
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 def grade_table(result: BatchResult) -> str:

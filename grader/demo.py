@@ -78,6 +78,7 @@ def run_demo(out: Path) -> None:
     for student, what in who.items():
         print(f"   {student}: {what}")
     print(f"3. Autograding {out / 'submitted'} ...")
+    shutil.rmtree(out / "graded", ignore_errors=True)  # a new demo class: a new gradebook
     result = grade(out / "submitted", out / "graded", log=lambda msg: print("   " + msg))
     print("4. Results\n")
     print(report(result))
