@@ -147,7 +147,7 @@ def postgres_server():
     except postgres.PostgresMissing as exc:
         pytest.fail(str(exc), pytrace=False)
     with postgres.started(bin_dir) as server:
-        print(f"PostgreSQL ({bin_dir}) started in {server.start_seconds:.1f} s on port {server.port}")
+        postgres.record(f"PostgreSQL ({bin_dir}) started in {server.start_seconds:.1f} s on port {server.port}")
         yield server
 
 

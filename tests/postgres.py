@@ -19,8 +19,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.course import REPO
+
 DEBIAN_ROOT = Path("/usr/lib/postgresql")   # Debian's layout: /usr/lib/postgresql/<major>/bin
 USER = "postgres"                           # initdb and the server refuse to run as root
+MEASURED = REPO / "out" / "postgres"        # measured times, for people to look at
+
+
+def record(line: str) -> None:
+    """Print a measurement and keep it in out/postgres/times.txt."""
+    print(line)
+    MEASURED.mkdir(parents=True, exist_ok=True)
+    with open(MEASURED / "times.txt", "a") as fh:
+        fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')}  {line}\n")
 
 
 class PostgresMissing(RuntimeError):

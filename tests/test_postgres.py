@@ -13,14 +13,13 @@ import pytest
 
 import postgres
 from grader import submissions
-from grader.course import REPO, notebook_names, points
+from grader.course import notebook_names, points
 from grader.demo import partly_wrong_extras
 from grading import run_grader
 
 # Cheap notebooks (no training, no long gradient checks) of more than one graded function,
 # so that a partly wrong one scores between 0 and full marks
 ASSIGNMENTS = ["03_channels_and_filters", "04_stride_and_padding", "06_counting_parameters"]
-MEASURED = REPO / "out" / "postgres"   # measured times, for people to look at
 
 
 def write_class(sub: Path, students: dict[str, str], assignments: list[str]) -> None:
@@ -74,13 +73,6 @@ def check_kinds(rows: list[dict], students: dict[str, str], assignments: list[st
         assert ok, f"{student} ({kind}) scored {score} of {max_score} in {aid}"
 
 
-def record(line: str) -> None:
-    print(line)
-    MEASURED.mkdir(parents=True, exist_ok=True)
-    with open(MEASURED / "times.txt", "a") as fh:
-        fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')}  {line}\n")
-
-
 def table_names(db_url: str) -> list[str]:
     import sqlalchemy
     engine = sqlalchemy.create_engine(db_url)
@@ -98,7 +90,7 @@ def test_postgres_grades_equal_sqlite_grades(tmp_path, postgres_url):
     lite_seconds, _ = autograde(tmp_path / "submitted", tmp_path / "sqlite")
     pg_seconds, _ = autograde(tmp_path / "submitted", tmp_path / "pg", "--db", postgres_url)
     n = len(students) * len(ASSIGNMENTS)
-    record(f"{n} notebooks graded into SQLite in {lite_seconds:.1f} s, into PostgreSQL in {pg_seconds:.1f} s")
+    postgres.record(f"{n} notebooks graded into SQLite in {lite_seconds:.1f} s, into PostgreSQL in {pg_seconds:.1f} s")
 
     assert not (tmp_path / "pg" / "gradebook.db").exists(), "--db was ignored: a SQLite gradebook was written"
     lite = gradebook_grades(f"sqlite:///{tmp_path / 'sqlite' / 'gradebook.db'}")
@@ -122,7 +114,7 @@ def test_parallel_workers_fill_an_empty_postgres_database(tmp_path, postgres_url
     students = {f"par_{i}": kind for i, kind in enumerate(["right", "partly wrong", "blank", "right"])}
     write_class(tmp_path / "submitted", students, ASSIGNMENTS)
     seconds, printed = autograde(tmp_path / "submitted", tmp_path / "out", "--db", postgres_url, "--jobs", 4)
-    record(f"{len(students) * len(ASSIGNMENTS)} notebooks graded into an empty PostgreSQL database, "
+    postgres.record(f"{len(students) * len(ASSIGNMENTS)} notebooks graded into an empty PostgreSQL database, "
            f"4 jobs, in {seconds:.1f} s")
 
     races = [line for line in printed.splitlines()
