@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -97,8 +98,13 @@ class Server:
         import psycopg2
         return psycopg2.connect(host="127.0.0.1", port=self.port, user=USER, dbname=database)
 
-    def new_database(self) -> str:
-        """A new, empty database (no tables); its URL."""
+    @property
+    def log(self) -> Path:
+        return self.root / "server.log"
+
+    def new_database(self, log_statements: bool = False) -> str:
+        """A new, empty database (no tables); its URL. With log_statements, every statement
+        run in it goes to the server's log, in the order the server ran them (statements())."""
         self._databases += 1
         name = f"gradebook_{self._databases}"
         conn = self.connect()
@@ -106,9 +112,16 @@ class Server:
             conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
             with conn.cursor() as cur:
                 cur.execute(f'CREATE DATABASE "{name}"')
+                if log_statements:
+                    cur.execute(f"ALTER DATABASE \"{name}\" SET log_statement = 'all'")
         finally:
             conn.close()
         return self.url(name)
+
+    def statements(self, since: int = 0) -> list[str]:
+        """The first line of every statement logged after byte `since` of the log, in order."""
+        text = self.log.read_bytes()[since:].decode("utf-8", errors="replace")
+        return re.findall(r"LOG:  statement: (.*)", text)
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():

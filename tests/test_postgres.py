@@ -82,53 +82,72 @@ def table_names(db_url: str) -> list[str]:
         engine.dispose()
 
 
+# right, partly wrong and blank work, and a second right student so that the workers'
+# first tasks hold several students
+STUDENTS = {"pg_right": "right", "pg_partly": "partly wrong", "pg_blank": "blank", "pg_right2": "right"}
+
+
+@pytest.fixture(scope="module")
+def two_gradebooks(tmp_path_factory, postgres_server) -> dict:
+    """The class graded twice by the real command, 4 jobs each: into SQLite (the default,
+    OUT/gradebook.db) and, with --db, into a new, empty PostgreSQL database (no schema)
+    whose statements the server logs."""
+    root = tmp_path_factory.mktemp("gradebooks")
+    write_class(root / "submitted", STUDENTS, ASSIGNMENTS)
+    url = postgres_server.new_database(log_statements=True)
+    assert table_names(url) == [], "the database is not new"
+    lite_seconds, _ = autograde(root / "submitted", root / "sqlite", "--jobs", 4)
+    since = postgres_server.log.stat().st_size
+    pg_seconds, pg_printed = autograde(root / "submitted", root / "pg", "--db", url, "--jobs", 4)
+    postgres.record(f"{len(STUDENTS) * len(ASSIGNMENTS)} notebooks, 4 jobs: graded into SQLite in {lite_seconds:.1f} s, "
+                    f"into an empty PostgreSQL database in {pg_seconds:.1f} s")
+    return {"sqlite": root / "sqlite", "pg": root / "pg", "url": url, "pg_printed": pg_printed,
+            "statements": postgres_server.statements(since)}
+
+
 @pytest.mark.slow
 @pytest.mark.sandbox
-def test_postgres_grades_equal_sqlite_grades(tmp_path, postgres_url):
-    students = {"pg_right": "right", "pg_partly": "partly wrong", "pg_blank": "blank"}
-    write_class(tmp_path / "submitted", students, ASSIGNMENTS)
-    lite_seconds, _ = autograde(tmp_path / "submitted", tmp_path / "sqlite")
-    pg_seconds, _ = autograde(tmp_path / "submitted", tmp_path / "pg", "--db", postgres_url)
-    n = len(students) * len(ASSIGNMENTS)
-    postgres.record(f"{n} notebooks graded into SQLite in {lite_seconds:.1f} s, into PostgreSQL in {pg_seconds:.1f} s")
-
-    assert not (tmp_path / "pg" / "gradebook.db").exists(), "--db was ignored: a SQLite gradebook was written"
-    lite = gradebook_grades(f"sqlite:///{tmp_path / 'sqlite' / 'gradebook.db'}")
-    pg = gradebook_grades(postgres_url)
-    assert {(s, a) for s, a, _, _ in lite} == {(s, a) for s in students for a in ASSIGNMENTS}
+def test_postgres_grades_equal_sqlite_grades(two_gradebooks):
+    lite_dir, pg_dir = two_gradebooks["sqlite"], two_gradebooks["pg"]
+    assert not (pg_dir / "gradebook.db").exists(), "--db was ignored: a SQLite gradebook was written"
+    lite = gradebook_grades(f"sqlite:///{lite_dir / 'gradebook.db'}")
+    pg = gradebook_grades(two_gradebooks["url"])
+    assert {(s, a) for s, a, _, _ in lite} == {(s, a) for s in STUDENTS for a in ASSIGNMENTS}
     assert pg == lite, f"grades that differ: {sorted(k for k in lite.keys() | pg.keys() if lite.get(k) != pg.get(k))}"
 
     # the export, as the teaching assistant gets it; the submissions' times are the batches' own
-    lite_rows = csv_rows(tmp_path / "sqlite" / "grades.csv", drop=("timestamp",))
-    check_kinds(lite_rows, students, ASSIGNMENTS)
-    assert csv_rows(tmp_path / "pg" / "grades.csv", drop=("timestamp",)) == lite_rows
-    assert csv_rows(tmp_path / "pg" / "problems.csv") == csv_rows(tmp_path / "sqlite" / "problems.csv")
+    lite_rows = csv_rows(lite_dir / "grades.csv", drop=("timestamp",))
+    check_kinds(lite_rows, STUDENTS, ASSIGNMENTS)
+    assert csv_rows(pg_dir / "grades.csv", drop=("timestamp",)) == lite_rows
+    assert csv_rows(pg_dir / "problems.csv") == csv_rows(lite_dir / "problems.csv")
 
 
 @pytest.mark.slow
 @pytest.mark.sandbox
-def test_parallel_workers_fill_an_empty_postgres_database(tmp_path, postgres_url):
-    # four workers start on a database with no schema at all: creating the schema, the
-    # course, the assignments and the students must happen before they write
-    assert table_names(postgres_url) == [], "the fixture's database is not new"
-    students = {f"par_{i}": kind for i, kind in enumerate(["right", "partly wrong", "blank", "right"])}
-    write_class(tmp_path / "submitted", students, ASSIGNMENTS)
-    seconds, printed = autograde(tmp_path / "submitted", tmp_path / "out", "--db", postgres_url, "--jobs", 4)
-    postgres.record(f"{len(students) * len(ASSIGNMENTS)} notebooks graded into an empty PostgreSQL database, "
-           f"4 jobs, in {seconds:.1f} s")
-
-    races = [line for line in printed.splitlines()
+def test_parallel_workers_fill_an_empty_postgres_database_without_a_race(two_gradebooks):
+    races = [line for line in two_gradebooks["pg_printed"].splitlines()
              if re.search(r"IntegrityError|UniqueViolation|duplicate key|deadlock|InvalidEntry", line)]
     assert not races, "the workers raced:\n" + "\n".join(races[:20])
-    assert csv_rows(tmp_path / "out" / "problems.csv") == []
-    check_kinds(csv_rows(tmp_path / "out" / "grades.csv"), students, ASSIGNMENTS)
-    graded = {(s, a) for s, a, _, _ in gradebook_grades(postgres_url)}
-    assert graded == {(s, a) for s in students for a in ASSIGNMENTS}
+    assert csv_rows(two_gradebooks["pg"] / "problems.csv") == []
+    check_kinds(csv_rows(two_gradebooks["pg"] / "grades.csv"), STUDENTS, ASSIGNMENTS)
+    graded = {(s, a) for s, a, _, _ in gradebook_grades(two_gradebooks["url"])}
+    assert graded == {(s, a) for s in STUDENTS for a in ASSIGNMENTS}
+
+    # A race needs unlucky timing to show above; the order the server ran the statements in
+    # does not: the tables and the students exist before any worker writes a submission
+    # (nbgrader's Gradebook creates missing tables itself, and four of them at once on an
+    # empty database collide on PostgreSQL's catalogue).
+    statements = two_gradebooks["statements"]
+    first = next((i for i, s in enumerate(statements) if s.startswith("INSERT INTO submitted_assignment")), None)
+    assert first is not None, f"the server logged no submission being written ({len(statements)} statements)"
+    assert any(s.startswith("CREATE TABLE") for s in statements[:first])
+    late = [s[:100] for s in statements[first:] if re.match(r"CREATE TABLE|INSERT INTO student\b", s)]
+    assert not late, "written while the workers were writing submissions:\n" + "\n".join(late)
 
 
-def test_the_session_server_is_our_own_and_each_database_new(postgres_server):
+def test_the_session_server_is_our_own_and_each_database_new(postgres_server, postgres_url):
     import sqlalchemy
-    first, second = postgres_server.new_database(), postgres_server.new_database()
+    first, second = postgres_url, postgres_server.new_database()
     assert first != second and first.startswith("postgresql+psycopg2://")
     engine = sqlalchemy.create_engine(first)  # as nbgrader opens it
     try:
@@ -137,7 +156,7 @@ def test_the_session_server_is_our_own_and_each_database_new(postgres_server):
     finally:
         engine.dispose()
     assert Path(served) == postgres_server.data
-    assert table_names(second) == []
+    assert table_names(first) == table_names(second) == []
 
 
 def test_a_server_is_stopped_and_removed_even_after_a_failure():
