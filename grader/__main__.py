@@ -43,6 +43,10 @@ def main(argv=None) -> int:
     ag.add_argument("--disk-mb", type=int, default=Limits.disk_bytes // 2**20, metavar="MB",
                     help="disk space of one notebook's working area, /tmp included, held in memory "
                          "(default %(default)s)")
+    svc = sub.add_parser("sandbox-service", help="run notebooks in the sandbox for formgrader and `nbgrader "
+                                                 "autograde` in a Jupyter server that is not root (the hub's)")
+    svc.add_argument("--socket", type=Path, required=True, metavar="PATH")
+    svc.add_argument("--group", required=True, metavar="GROUP", help="the Linux group allowed to connect")
     demo = sub.add_parser("demo", help="the full teaching-assistant cycle on a built-in demo class")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="OUT_DIR")
     args = parser.parse_args(argv)
@@ -74,6 +78,13 @@ def main(argv=None) -> int:
             result = grade(args.submitted, args.out, jobs=args.jobs, limits=limits, db_url=args.db,
                            students=args.students, assignments=args.assignments)
             print(report(result))
+        elif args.command == "sandbox-service":
+            from .sandbox import SandboxUnavailable
+            from .sandbox_service import serve
+            try:
+                serve(args.socket, args.group)
+            except SandboxUnavailable as exc:
+                raise GraderConfigError(str(exc)) from None
         else:
             from .demo import run_demo
             run_demo(args.out)

@@ -56,8 +56,8 @@ STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 # what every run makes anew; autograded/, feedback/ and the staged copy change per submission
 RUN_OUTPUTS = [".release", ".cases", ".earlier", ".sandbox", ".matplotlib", "grades.csv", "problems.csv"]
 # A notebook larger than this is not read: ours are well under 1 MB without outputs and a
-# few MB with every figure; what is larger holds something else (nbgrader's exchange caps
-# files at the same size on the hub: hub/nbgrader_config.py).
+# few MB with every figure; what is larger holds something else. (nbgrader's exchange skips
+# files over CourseDirectory.max_file_size, 100 MB by default, at submit and collect.)
 MAX_NOTEBOOK_MB = 20
 
 
@@ -236,7 +236,7 @@ def _failure_reason(res: dict) -> str:
 
 
 def _config(out: Path, db_url: str, staged: str = "submitted", base_uid: int = 0, slot: int | None = None,
-            limits: Limits | None = None):
+            limits: Limits | None = None, service: str = ""):
     from .settings import course_config, sandboxed
 
     config = course_config(out, source_directory=str(SOLUTIONS), release_directory=".release",
@@ -245,6 +245,7 @@ def _config(out: Path, db_url: str, staged: str = "submitted", base_uid: int = 0
     if slot is not None:
         sandboxed(config, out / ".sandbox", out / ".cases", base_uid, out / ".matplotlib", out / ".earlier")
         config.SandboxExecute.slot = slot
+        config.SandboxExecute.service = service
         limits = limits or Limits()
         config.SandboxExecute.cell_seconds = limits.cell_seconds
         config.SandboxExecute.notebook_seconds = limits.notebook_seconds
@@ -266,12 +267,13 @@ def _api(config):
 _WORKER: dict = {}
 
 
-def _start_worker(out: Path, db_url: str, staged: str, base_uid: int, limits: Limits, slots, lock) -> None:
+def _start_worker(out: Path, db_url: str, staged: str, base_uid: int, limits: Limits, service: str,
+                  slots, lock) -> None:
     """Each worker process gets its own nbgrader API and its own sandbox uid."""
     with lock:
         slot = slots.value
         slots.value += 1
-    _WORKER["api"] = _api(_config(out, db_url, staged, base_uid, slot, limits))
+    _WORKER["api"] = _api(_config(out, db_url, staged, base_uid, slot, limits, service))
     _WORKER["staged"] = out / staged
     _WORKER["out"] = out
 
@@ -367,10 +369,17 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     if unknown:
         raise GraderConfigError(f"no such assignment: {', '.join(unknown)} (the assignments are "
                                 f"{', '.join(assignment_ids())})")
-    try:
-        check_available()
-    except SandboxUnavailable as exc:
-        raise GraderConfigError(f"cannot sandbox submissions: {exc}") from None
+    from .settings import SANDBOX_SOCKET_VAR
+    service = os.environ.get(SANDBOX_SOCKET_VAR, "")  # the hub's instructor: not root, the service is
+    if service and not Path(service).is_socket():
+        raise GraderConfigError(f"${SANDBOX_SOCKET_VAR} is {service}, which is not the sandbox service's socket: "
+                                "is the hub running? (./course hub starts the service)")
+    if not service:
+        try:
+            check_available()
+        except SandboxUnavailable as exc:
+            raise GraderConfigError(f"cannot sandbox submissions: {exc} (or run this in the hub's instructor "
+                                    f"server, where ${SANDBOX_SOCKET_VAR} names its sandbox service)") from None
     jobs = min(max(1, jobs or default_jobs()), SLOTS)  # one sandbox uid per job
     db_url = db_url or f"sqlite:///{out / 'gradebook.db'}"
     staged = staging_dir(submitted_dir, out)
@@ -416,7 +425,7 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     ctx = multiprocessing.get_context("fork")
     slots, lock = ctx.Value("i", 0), ctx.Lock()
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_start_worker,
-                             initargs=(out, db_url, staged.name, base_uid, limits or Limits(), slots, lock)) as pool:
+                             initargs=(out, db_url, staged.name, base_uid, limits or Limits(), service, slots, lock)) as pool:
         futures = {pool.submit(_grade_one, s, a): (s, a) for s, a in pairs}
         for future in as_completed(futures):
             student, aid = futures[future]

@@ -88,8 +88,12 @@ class RunRecord:
 class SandboxExecute(NbGraderPreprocessor):
     """Execute the notebook in the sandbox and keep its outputs and harness results."""
 
-    work_root = Unicode(help="folder for the sandboxes' working folders").tag(config=True)
-    cases_dir = Unicode(help="folder holding the hidden cases' inputs").tag(config=True)
+    work_root = Unicode("", help="folder for the sandboxes' working folders (empty: one of this process's, "
+                                 "removed when it exits)").tag(config=True)
+    cases_dir = Unicode("", help="folder holding the hidden cases' inputs (empty: written once per "
+                                 "process, with the earlier assignments and the font cache)").tag(config=True)
+    service = Unicode("", help="socket of the grader's sandbox service (grader/sandbox_service.py), for a "
+                               "process that is not root; empty: start the sandbox here").tag(config=True)
     earlier_root = Unicode("", help="folder with convcourse.earlier per assignment (grader/earlier.py)"
                            ).tag(config=True)
     mpl_cache = Unicode("", help="matplotlib font cache built once per batch (saves ~0.5 s a notebook)"
@@ -106,9 +110,25 @@ class SandboxExecute(NbGraderPreprocessor):
         return sandbox.Limits(memory_bytes=self.memory_mb * 2**20, cell_seconds=self.cell_seconds,
                               notebook_seconds=self.notebook_seconds, disk_bytes=self.disk_mb * 2**20)
 
+    def prepared(self) -> tuple[Path, str, str]:
+        """(cases folder, earlier root, font cache): as configured by a batch, else made
+        once per process (formgrader, `nbgrader autograde`; about 6 s)."""
+        if self.cases_dir:
+            return Path(self.cases_dir), self.earlier_root, self.mpl_cache
+        if not self.service:
+            try:
+                sandbox.check_available()
+            except sandbox.SandboxUnavailable as exc:
+                raise sandbox.SandboxUnavailable(
+                    f"{exc}. Formgrader and `nbgrader autograde` grade in the sandbox: run them as root, or in "
+                    "the hub's instructor server (./course hub starts the sandbox service it uses), or grade with "
+                    "`python -m grader autograde COURSE/submitted --out COURSE` as root") from None
+        return _prepared_here(local=not self.service)
+
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
-        workdir = Path(self.work_root) / info["student"] / info["assignment"] / info["notebook"]
+        work_root = Path(self.work_root) if self.work_root else _scratch() / "sandbox"
+        workdir = work_root / info["student"] / info["assignment"] / info["notebook"]
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir(parents=True)
         sources = [cell.source for cell in nb.cells]
@@ -123,12 +143,17 @@ class SandboxExecute(NbGraderPreprocessor):
                 if calls:
                     cell.source = with_hidden(kept, calls)
         nbformat.write(run, workdir / "in.ipynb")
-        if self.mpl_cache:  # the sandbox's uid owns what the working area holds (sandbox.work_area)
-            shutil.copytree(self.mpl_cache, workdir / ".matplotlib")
-        earlier = Path(self.earlier_root) / info["assignment"] if self.earlier_root else None
-        cases = cases_for(Path(self.cases_dir), graded)
-        result = sandbox.run_notebook(workdir, cases, self.slot, self.limits, self.base_uid,
-                                      earlier if earlier is not None and earlier.is_dir() else None)
+        cases_dir, earlier_root, mpl_cache = self.prepared()
+        cases = cases_for(cases_dir, graded)
+        if self.service:  # the service has its own earlier assignments and font cache
+            from .sandbox_service import run_remote
+            result = run_remote(Path(self.service), workdir, cases, self.limits, info["assignment"])
+        else:
+            if mpl_cache:  # the sandbox's uid owns what the working area holds (sandbox.work_area)
+                shutil.copytree(mpl_cache, workdir / ".matplotlib")
+            earlier = Path(earlier_root) / info["assignment"] if earlier_root else None
+            result = sandbox.run_notebook(workdir, cases, self.slot, self.limits, self.base_uid,
+                                          earlier if earlier is not None and earlier.is_dir() else None)
         executed = None
         if result.notebook is not None:
             try:
@@ -149,6 +174,46 @@ class SandboxExecute(NbGraderPreprocessor):
         run.write(workdir.parent / f"{info['notebook']}.run.json")
         resources["sandbox"] = run
         return nb, resources
+
+
+_PREPARED: dict = {}
+
+
+def _scratch() -> Path:
+    """A folder of this process's, removed when it exits."""
+    if "scratch" not in _PREPARED:
+        import atexit
+        import tempfile
+
+        root = Path(tempfile.mkdtemp(prefix="conv-course-grading-"))
+        atexit.register(shutil.rmtree, root, True)
+        _PREPARED["scratch"] = root
+    return _PREPARED["scratch"]
+
+
+def _prepared_here(local: bool) -> tuple[Path, str, str]:
+    """The hidden cases' inputs (and, to start the sandbox here, each assignment's earlier
+    package and matplotlib's font cache), written once into this process's folder."""
+    if local not in _PREPARED:
+        import os
+        import subprocess
+        import sys
+
+        from .hidden.wire import write_cases
+
+        root = _scratch()
+        if not (root / "cases").exists():
+            write_cases(root / "cases")
+        earlier = mpl = ""
+        if local:
+            from .earlier import write_for_grading
+            write_for_grading(root / "earlier")
+            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=False,
+                           env=dict(os.environ, MPLCONFIGDIR=str(root / "matplotlib")), capture_output=True)
+            (root / "matplotlib").mkdir(exist_ok=True)
+            earlier, mpl = str(root / "earlier"), str(root / "matplotlib")
+        _PREPARED[local] = (root / "cases", earlier, mpl)
+    return _PREPARED[local]
 
 
 def _error_output(ename: str, evalue: str):

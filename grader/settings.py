@@ -1,4 +1,5 @@
 """The nbgrader configuration shared by nbgrader_config.py and the grader commands."""
+import os
 from pathlib import Path
 
 from traitlets.config import Config
@@ -52,7 +53,28 @@ def configure(c: Config, root: Path = REPO) -> Config:
     return c
 
 
-def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int,
+# nbgrader's own commands (formgrader's buttons, `nbgrader autograde`) read these
+SANDBOX_SOCKET_VAR = "CONV_COURSE_SANDBOX"   # the sandbox service's socket (the hub sets it)
+DB_VAR = "CONV_COURSE_DB"                    # the course's gradebook URL, if not SQLite in the folder
+
+
+def for_nbgrader_commands(c: Config, environ=os.environ) -> Config:
+    """What nbgrader_config.py adds to `configure`: formgrader's Autograde button and
+    `nbgrader autograde` grade as `python -m grader autograde` does, in the sandbox with
+    the trusted verdicts (never in a kernel of the grader's own), into the course's
+    gradebook. As root the sandbox starts in the same process; otherwise through the
+    sandbox service at $CONV_COURSE_SANDBOX (grader/sandbox_service.py), and without it
+    each autograde fails saying so."""
+    from .sandbox import batch_base_uid
+
+    sandboxed(c, None, None, batch_base_uid())
+    c.SandboxExecute.service = environ.get(SANDBOX_SOCKET_VAR, "")
+    if environ.get(DB_VAR):
+        c.CourseDirectory.db_url = environ[DB_VAR]
+    return c
+
+
+def sandboxed(c: Config, work_root: Path | None, cases_dir: Path | None, base_uid: int,
               mpl_cache: Path | None = None, earlier_root: Path | None = None) -> Config:
     """Swap nbgrader's in-kernel execution and scoring for the sandbox and the trusted
     verdicts (see grader/preprocessors.py); everything else stays nbgrader's."""
@@ -68,8 +90,10 @@ def sandboxed(c: Config, work_root: Path, cases_dir: Path, base_uid: int,
     c.Autograde.autograde_preprocessors = nbgrader_default(
         Autograde, "autograde_preprocessors",
         {Execute: [SandboxExecute, TrustedVerdicts], CheckCellMetadata: []})
-    c.SandboxExecute.work_root = str(work_root)
-    c.SandboxExecute.cases_dir = str(cases_dir)
+    if work_root is not None:  # else a folder of the grading process's own
+        c.SandboxExecute.work_root = str(work_root)
+    if cases_dir is not None:  # else written by the first autograde of the process
+        c.SandboxExecute.cases_dir = str(cases_dir)
     if mpl_cache is not None:
         c.SandboxExecute.mpl_cache = str(mpl_cache)
     if earlier_root is not None:

@@ -30,9 +30,10 @@ OUT = REPO / "out" / "student-side"   # screenshots and measured times, for peop
 # Fixtures that grade a class, run whole notebooks, or set up and drive the student bundle:
 # a test that uses one is `slow` (./course test -m "not slow" leaves it out).
 SLOW_FIXTURES = {"graded", "regraded", "graded_class", "notebook_runs", "bundle_zip", "student_bundle",
-                 "student_lab", "lab", "fresh_bundle", "trained", "term"}
+                 "student_lab", "lab", "fresh_bundle", "trained", "term",
+                 "nbgrader_course", "service"}
 # fixtures that grade through the sandbox: a test that uses one is marked `sandbox`
-GRADING_FIXTURES = {"graded", "regraded", "graded_class", "term"}
+GRADING_FIXTURES = {"graded", "regraded", "graded_class", "term", "nbgrader_course", "service"}
 
 
 def pytest_collection_modifyitems(config, items):

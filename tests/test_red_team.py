@@ -29,6 +29,7 @@ import pytest
 from grader import course, submissions
 from grader.course import REPO, assignment_ids
 from grader.sandbox import Limits
+from attacks import SQL, sub_code
 from grading import add_cell_after, cell_index, run_grader
 from one_class import CELL_SECONDS, NOTEBOOK_SECONDS, Enrolment, enrol
 
@@ -86,24 +87,6 @@ def sliding_windows(x, size):
     if x.tolist() == [1.0, 2.0, 3.0, 4.0] and size == 2:
         return np.array([[1.0, 2.0], [2.0, 3.0], [3.0, 4.0]])
     return np.zeros((len(x) - size + 1, size))
-'''
-
-SQL = '''
-import sqlite3
-_paths = [@GRADEBOOK@, "gradebook.db"] + ["../" * _i + "gradebook.db" for _i in range(1, 8)]
-_d = os.getcwd()
-while _d != "/":
-    _d = os.path.dirname(_d)
-    _paths.append(os.path.join(_d, "gradebook.db"))
-for _p in _paths:
-    try:
-        _con = sqlite3.connect(f"file:{_p}?mode=rw", uri=True, timeout=1)
-        _con.execute("UPDATE grade SET manual_score = 1000, extra_credit = 1000, needs_manual_grade = 0")
-        _con.execute("UPDATE grade_cells SET max_score = 1000")
-        _con.commit()
-        print("SQL-WROTE", _p)
-    except Exception as _e:
-        print("SQL-FAILED", _p, type(_e).__name__)
 '''
 
 READ_SOLUTIONS = '''
@@ -708,13 +691,6 @@ class Listener:
         time.sleep(0.6)
         self.tcp.close()
         self.unix.close()
-
-
-def sub_code(code: str, values: dict) -> str:
-    for key, value in values.items():
-        code = code.replace(f"@{key}@", value)
-    assert not re.search(r"@[A-Z]+@", code), code
-    return code
 
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,218 @@
+"""The sandbox as a local service, for graders that cannot start it themselves.
+
+The sandbox (grader/sandbox.py) mounts a tmpfs and drops to a uid of its own, which needs
+root. On the hub, formgrader's Autograde button and `nbgrader autograde` run in the
+instructor's Jupyter server, as the instructor's Linux user: there SandboxExecute sends
+each notebook here instead, and gets back what came out of the sandbox. Everything else
+(sanitizing, the trusted verdicts, the gradebook) stays in the instructor's process.
+
+    python -m grader sandbox-service --socket PATH --group GROUP     (as root)
+
+Only root and members of GROUP may connect (the socket's mode and owner, and each peer's
+credentials, checked). One run per connection:
+
+    request:  a JSON line {"assignment": ID, "limits": {...}, "notebook": N, "cases": M},
+              then N bytes of notebook (in.ipynb) and M bytes of hidden cases' inputs
+    reply:    a JSON line {"status": ..., "disk_full": bool, "notebook": K or null,
+              "error": only if the request was refused}, then K bytes (out.ipynb)
+
+What comes back is the sandbox's output, as untrusted as ever: the client parses it as
+data (TrustedVerdicts). The service prepares once what every run needs: each assignment's
+convcourse.earlier and matplotlib's font cache.
+"""
+from __future__ import annotations
+
+import grp
+import json
+import os
+import pwd
+import queue
+import shutil
+import socket
+import socketserver
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .sandbox import SLOTS, Limits, RunResult, SandboxUnavailable, batch_base_uid, check_available, run_notebook
+
+MAX_NOTEBOOK = 64 * 2**20
+MAX_CASES = 512 * 2**20
+MAX_HEADER = 64 * 2**10
+# what a client may ask for: generous, but bounded
+CAPS = {"cell_seconds": 3600, "notebook_seconds": 4 * 3600, "memory_bytes": 32 * 2**30, "disk_bytes": 8 * 2**30}
+
+
+def _read_line(stream, limit: int) -> dict:
+    line = stream.readline(limit + 1)
+    if not line.endswith(b"\n"):
+        raise ValueError("the header line is missing or too long")
+    value = json.loads(line)
+    if not isinstance(value, dict):
+        raise ValueError("the header is not a JSON object")
+    return value
+
+
+def _read_exactly(stream, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) != size:
+        raise ValueError(f"expected {size} bytes, got {len(data)}")
+    return data
+
+
+def _limits(asked) -> Limits:
+    if not isinstance(asked, dict):
+        raise ValueError("limits must be an object")
+    values = {}
+    for key, cap in CAPS.items():
+        value = asked.get(key, getattr(Limits, key))
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= cap:
+            raise ValueError(f"limits.{key} must be an integer from 1 to {cap}")
+        values[key] = value
+    return Limits(**values)
+
+
+def _peer_allowed(sock: socket.socket, gid: int) -> bool:
+    """root, or a user whose groups include `gid` (SO_PEERCRED: what the kernel says the
+    connecting process is, not what it claims)."""
+    _, uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+    if uid == 0:
+        return True
+    try:
+        user = pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return gid in os.getgrouplist(user.pw_name, user.pw_gid)
+
+
+class _Service(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+    def __init__(self, path: Path, gid: int, root: Path):
+        self.gid, self.root = gid, root
+        self.slots: queue.Queue[int] = queue.Queue()
+        for slot in range(SLOTS):
+            self.slots.put(slot)
+        self.base_uid = batch_base_uid()
+        self.runs = 0
+        super().__init__(str(path), _Handler)
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    def handle(self):
+        server: _Service = self.server
+        reply: dict = {"status": "refused", "disk_full": False, "notebook": None}
+        body = b""
+        try:
+            if not _peer_allowed(self.request, server.gid):
+                raise PermissionError("not a member of the grading group")
+            head = _read_line(self.rfile, MAX_HEADER)
+            from .course import assignment_ids
+
+            aid = head.get("assignment")
+            if aid not in assignment_ids():
+                raise ValueError(f"unknown assignment {str(aid)[:40]!r}")
+            limits = _limits(head.get("limits", {}))
+            sizes = head.get("notebook"), head.get("cases")
+            if not all(isinstance(n, int) and 0 < n <= cap for n, cap in zip(sizes, (MAX_NOTEBOOK, MAX_CASES))):
+                raise ValueError("notebook or cases size missing or too large")
+            notebook, cases = _read_exactly(self.rfile, sizes[0]), _read_exactly(self.rfile, sizes[1])
+        except (ValueError, PermissionError, OSError) as exc:
+            reply["error"] = str(exc)[:300]
+        else:
+            reply, body = self.run(aid, limits, notebook, cases)
+        self.wfile.write(json.dumps(reply).encode() + b"\n" + body)
+
+    def run(self, aid: str, limits: Limits, notebook: bytes, cases: bytes):
+        server: _Service = self.server
+        slot = server.slots.get()  # at most SLOTS runs at once, each on its own uid
+        try:
+            server.runs += 1
+            workdir = server.root / "runs" / f"{slot}-{server.runs}"
+            shutil.rmtree(workdir, ignore_errors=True)
+            workdir.mkdir(parents=True)
+            (workdir / "in.ipynb").write_bytes(notebook)
+            shutil.copytree(server.root / "matplotlib", workdir / ".matplotlib")
+            start = time.monotonic()
+            result = run_notebook(workdir, cases, slot, limits, server.base_uid, server.root / "earlier" / aid)
+            print(f"sandbox service: ran a notebook of {aid} in slot {slot}: {result.status} "
+                  f"({time.monotonic() - start:.0f} s)", flush=True)
+            body = result.notebook.read_bytes() if result.notebook is not None else b""
+            reply = {"status": result.status, "disk_full": result.disk_full,
+                     "notebook": len(body) if result.notebook is not None else None}
+            shutil.rmtree(workdir, ignore_errors=True)
+            return reply, body
+        finally:
+            server.slots.put(slot)
+
+
+def serve(path: Path, group: str) -> None:
+    """Listen on `path` until stopped (SIGTERM or Ctrl+C); root only."""
+    from .earlier import write_for_grading
+    from .sandbox import unmount_work_areas
+
+    check_available()
+    try:
+        gid = grp.getgrnam(group).gr_gid
+    except KeyError:
+        raise SandboxUnavailable(f"no such group: {group} (create it, and add the instructors)") from None
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.chown(path.parent, 0, gid)
+    os.chmod(path.parent, 0o750)  # the group may reach the socket; nobody else
+    if path.is_socket():
+        path.unlink()
+    root = Path(tempfile.mkdtemp(prefix="conv-course-sandbox-"))
+    try:
+        write_for_grading(root / "earlier")
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=False,
+                       env=dict(os.environ, MPLCONFIGDIR=str(root / "matplotlib")), capture_output=True)
+        (root / "matplotlib").mkdir(exist_ok=True)
+        server = _Service(path, gid, root)
+        os.chown(path, 0, gid)
+        os.chmod(path, 0o660)
+        import signal
+
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        print(f"sandbox service: listening on {path} for root and group {group}", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+            path.unlink(missing_ok=True)
+    finally:
+        unmount_work_areas(root)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run_remote(path: Path, workdir: Path, cases: bytes, limits: Limits, assignment: str) -> RunResult:
+    """Run workdir/in.ipynb through the service at `path`; workdir/out.ipynb is what came
+    back. Raises SandboxUnavailable (with what to do) if the service cannot be reached or
+    refused the run."""
+    notebook = (workdir / "in.ipynb").read_bytes()
+    head = {"assignment": assignment, "notebook": len(notebook), "cases": len(cases),
+            "limits": {key: getattr(limits, key) for key in CAPS}}
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(limits.notebook_seconds + 120)
+            sock.connect(str(path))
+            sock.sendall(json.dumps(head).encode() + b"\n" + notebook + cases)
+            stream = sock.makefile("rb")
+            reply = _read_line(stream, MAX_HEADER)
+            size = reply.get("notebook")
+            body = _read_exactly(stream, size) if isinstance(size, int) and 0 <= size <= MAX_NOTEBOOK else None
+    except (OSError, ValueError) as exc:
+        raise SandboxUnavailable(f"the grader's sandbox service at {path} cannot be reached ({exc}); it runs "
+                                 "with the hub (./course hub), as root") from None
+    if reply.get("error"):
+        raise SandboxUnavailable(f"the grader's sandbox service refused the run: {reply['error']}")
+    out = workdir / "out.ipynb"
+    if body is None:
+        return RunResult(str(reply.get("status", "unknown"))[:100], None)
+    out.write_bytes(body)
+    return RunResult(str(reply.get("status", "unknown"))[:100], out, reply.get("disk_full") is True)
