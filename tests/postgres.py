@@ -47,7 +47,7 @@ def _version_key(folder: Path) -> tuple[int, ...]:
 
 
 def find_bin_dir(root: Path = DEBIAN_ROOT) -> Path:
-    """The newest `root/<major>/bin` that has initdb and pg_ctl (newest by number: 15 over 9.6)."""
+    """The newest `root/<major>/bin` with initdb, pg_ctl and postgres (newest by number: 15 over 9.6)."""
     found = [d / "bin" for d in (root.iterdir() if root.is_dir() else ())
              if all(os.access(d / "bin" / tool, os.X_OK) for tool in ("initdb", "pg_ctl", "postgres"))]
     if not found:
@@ -147,8 +147,8 @@ def start(bin_dir: Path | None = None) -> Server:
               "--locale=C", "--no-sync"], "initdb", root)
         options = (f"-p {server.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-        _run([str(bin_dir / "pg_ctl"), "-D", str(server.data), "-l", str(root / "server.log"), "-o", options,
-              "-w", "-t", "60", "start"], "starting PostgreSQL", root, log=root / "server.log")
+        _run([str(bin_dir / "pg_ctl"), "-D", str(server.data), "-l", str(server.log), "-o", options,
+              "-w", "-t", "60", "start"], "starting PostgreSQL", root, log=server.log)
         conn = server.connect()
         try:
             with conn.cursor() as cur:
