@@ -56,8 +56,8 @@ STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 # what every run makes anew; autograded/, feedback/ and the staged copy change per submission
 RUN_OUTPUTS = [".release", ".cases", ".earlier", ".sandbox", ".matplotlib", "grades.csv", "problems.csv"]
 # A notebook larger than this is not read: ours are well under 1 MB without outputs and a
-# few MB with every figure; what is larger holds something else (nbgrader's exchange caps
-# files at the same size on the hub: hub/nbgrader_config.py).
+# few MB with every figure; what is larger holds something else. (nbgrader's exchange skips
+# files over CourseDirectory.max_file_size, 100 MB by default, at submit and collect.)
 MAX_NOTEBOOK_MB = 20
 
 

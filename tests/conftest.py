@@ -139,6 +139,27 @@ def generated_course(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the session (tests/postgres.py), stopped and its
+    data removed at the end. Without PostgreSQL's binaries the tests that need it fail and
+    say what to install: CI must run them, so they never skip."""
+    import postgres
+    try:
+        bin_dir = postgres.find_bin_dir()
+    except postgres.PostgresMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    with postgres.started(bin_dir) as server:
+        postgres.record(f"PostgreSQL ({bin_dir}) started in {server.start_seconds:.1f} s on port {server.port}")
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A new, empty database (no tables) of the session's PostgreSQL server, for one test."""
+    return postgres_server.new_database()
+
+
+@pytest.fixture(scope="session")
 def notebook_runs() -> dict[str, NotebookRun]:
     """{assignment: its solution notebook run in this process (tests/notebook_runs.py)},
     each notebook run once, when first asked for."""

@@ -21,16 +21,39 @@ def parse_pins(text, sep):
     return found
 
 
+def environment_pins(text):
+    """{name: version} of environment.yml: its conda packages (`name=version`) and the
+    packages of its `pip:` section (`name==version`, pip's names, as in requirements.txt)."""
+    import yaml
+    found = {}
+    for dep in yaml.safe_load(text)["dependencies"]:
+        if isinstance(dep, dict):
+            assert set(dep) == {"pip"}, f"environment.yml: unexpected section {sorted(dep)}"
+            section = parse_pins("\n".join(dep["pip"]), "==")
+        else:
+            section = parse_pins(dep, "=")
+        clash = found.keys() & section.keys()
+        assert not clash, f"environment.yml pins {sorted(clash)} twice"
+        found.update(section)
+    return found
+
+
+def conda_route_pins(text=None):
+    """environment.yml's pins but Python's: what must equal requirements.txt."""
+    found = environment_pins((REPO / "environment.yml").read_text() if text is None else text)
+    found.pop("python", None)
+    return found
+
+
 def test_environment_yml_pins_equal_requirements():
     pip_pins = pins("requirements.txt", "==")
-    conda_pins = pins("environment.yml", "=")
-    conda_pins.pop("python", None)
+    conda_pins = conda_route_pins()
     assert pip_pins, "requirements.txt pins nothing"
     assert conda_pins == pip_pins
 
 
 def test_environment_yml_python_matches_the_supported_python():
-    assert pins("environment.yml", "=")["python"] == "3.11"
+    assert environment_pins((REPO / "environment.yml").read_text())["python"] == "3.11"
 
 
 def test_constraints_agree_with_requirements():
@@ -47,6 +70,13 @@ def test_installed_versions_are_the_pinned_ones():
 def test_a_drifted_pin_is_seen():
     # teeth: the comparison above fails when one file moves a version
     drifted = (REPO / "environment.yml").read_text().replace("numpy=2.4.6", "numpy=2.4.5")
-    conda_pins = parse_pins(drifted, "=")
-    conda_pins.pop("python", None)
-    assert conda_pins != pins("requirements.txt", "==")
+    assert conda_route_pins(drifted) != pins("requirements.txt", "==")
+
+
+def test_a_drifted_pip_section_pin_is_seen():
+    # the same for a package environment.yml takes from PyPI
+    text = (REPO / "environment.yml").read_text()
+    drifted = text.replace("psycopg2-binary==2.9.13", "psycopg2-binary==2.9.12")
+    assert drifted != text, "environment.yml no longer pins psycopg2-binary==2.9.13 in its pip: section"
+    assert conda_route_pins(text)["psycopg2-binary"] == "2.9.13"
+    assert conda_route_pins(drifted) != pins("requirements.txt", "==")
