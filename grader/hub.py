@@ -269,8 +269,12 @@ def copy_course(lay: Layout, instructor: pwd.struct_passwd) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
     for name in COURSE_CODE + (COURSE_CONTENT if new else []):
         src, dst = REPO / name, lay.course / name
+        # the folder is the instructor's: never write through a link they may have put there
+        if dst.is_symlink() or dst.is_file():
+            dst.unlink()
+        elif dst.is_dir():
+            shutil.rmtree(dst)
         if src.is_dir():
-            shutil.rmtree(dst, ignore_errors=True)
             shutil.copytree(src, dst, ignore=ignore)
         else:
             shutil.copy2(src, dst)
@@ -282,6 +286,10 @@ def copy_course(lay: Layout, instructor: pwd.struct_passwd) -> None:
 def prepare_shared(lay: Layout) -> None:
     lay.root.mkdir(parents=True, exist_ok=True)
     lay.root.chmod(0o755)
+    closed = [p for p in lay.root.parents if not os.stat(p).st_mode & 0o001]
+    if closed:
+        raise HubError(f"the hub's users cannot reach {lay.root}: {closed[0]} is not searchable by others "
+                       f"(chmod o+x {closed[0]}, or choose another --root)")
     for folder, mode in [(lay.home, 0o755), (lay.state, 0o700), (lay.run, 0o755)]:
         folder.mkdir(exist_ok=True)
         folder.chmod(mode)
@@ -296,6 +304,22 @@ def prepare_shared(lay: Layout) -> None:
     (lay.etc / "nbgrader_config.json").write_text(json.dumps(
         {"Exchange": {"root": str(lay.exchange)}, "CourseDirectory": {"course_id": COURSE_ID}}, indent=1) + "\n")
     (lay.etc / "nbgrader_config.json").chmod(0o644)
+
+
+def own_course_exchange(lay: Layout, instructor: pwd.struct_passwd) -> None:
+    """The course's folder in the exchange, made the instructor's before any student could make
+    it theirs (the exchange's root is writable by all); nbgrader adds inbound/, outbound/ and
+    feedback/ with their own modes at the first release."""
+    import stat as st
+    folder = lay.exchange / COURSE_ID
+    if not os.path.lexists(folder):
+        folder.mkdir()
+    info = os.lstat(folder)   # never follow a link a user may have put there
+    if not st.S_ISDIR(info.st_mode) or info.st_uid not in (0, instructor.pw_uid):
+        raise HubError(f"{folder} is not a folder of the instructor's (uid {info.st_uid}): someone else "
+                       "made it; remove it and start again")
+    os.chown(folder, instructor.pw_uid, instructor.pw_gid, follow_symlinks=False)
+    folder.chmod(0o755)
 
 
 def sandbox_service_available(lay: Layout) -> bool:
@@ -320,6 +344,7 @@ def prepare(lay: Layout, instructor: str, students: list[str], closed: list[str]
     for name in students:
         ensure_user(name, lay.home)
     copy_course(lay, entry)
+    own_course_exchange(lay, entry)
     accounts = Accounts(instructor, students, set_passwords([instructor, *students]))
     lay.accounts.write_text("".join(f"{n} {p}\n" for n, p in accounts.passwords.items()))
     lay.accounts.chmod(0o600)
@@ -404,7 +429,19 @@ def sweep(lay: Layout, grace: float = 5.0) -> dict[int, str]:
     return found
 
 
-def serve(lay: Layout, env: dict[str, str], log=None) -> int:
+def wait_until_up(proc: subprocess.Popen, url: str) -> None:
+    """Say when the login page answers (JupyterHub's log scrolls the banner away)."""
+    import urllib.request
+    while proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "hub/login", timeout=5):
+                say(f"ready: log in at {url}")
+                return
+        except OSError:
+            time.sleep(0.5)
+
+
+def serve(lay: Layout, env: dict[str, str], log=None, ready_url: str | None = None) -> int:
     """Run JupyterHub until it stops (Ctrl+C, or SIGTERM to this process, is passed on), then
     make sure that nothing of the hub is left running."""
     cmd = [str(lay.venv / "bin" / "jupyterhub"), "-f", str(HUB_DIR / "jupyterhub_config.py")]
@@ -416,6 +453,8 @@ def serve(lay: Layout, env: dict[str, str], log=None) -> int:
     # Ctrl+C reaches JupyterHub too (same process group); SIGTERM to us is passed on
     signal.signal(signal.SIGINT, forward)
     signal.signal(signal.SIGTERM, forward)
+    if ready_url:
+        wait_until_up(proc, ready_url)
     code = proc.wait()
     left = sweep(lay)
     if left:
@@ -480,7 +519,8 @@ def main(argv=None) -> int:
         say(f"ended {len(left)} process(es) left by an earlier hub in {lay.root}")
     print(banner(lay, args.ip, args.port, accounts, sandbox, local_config), flush=True)
     env = hub_environment(lay, args.ip, args.port, args.instructor, students, sandbox, local_config)
-    return serve(lay, env)
+    host = "127.0.0.1" if args.ip in ("", "0.0.0.0") else args.ip
+    return serve(lay, env, ready_url=f"http://{host}:{args.port}/")
 
 
 if __name__ == "__main__":

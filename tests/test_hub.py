@@ -39,6 +39,8 @@ def test_the_hub_root(hub):
     course = lay.course.stat()
     assert (course.st_uid, stat.S_IMODE(course.st_mode)) == (instructor.pw_uid, 0o700)
     assert stat.S_IMODE(lay.exchange.stat().st_mode) == 0o1777
+    course_exchange = (lay.exchange / "conv-course").lstat()   # the instructor's before any student's
+    assert (course_exchange.st_uid, stat.S_IMODE(course_exchange.st_mode)) == (instructor.pw_uid, 0o755)
     for user in [hub.instructor, *hub.students]:
         home = (lay.home / user).stat()
         assert (home.st_uid, stat.S_IMODE(home.st_mode)) == (pwd.getpwnam(user).pw_uid, 0o700)
@@ -107,6 +109,27 @@ def test_instructor_gets_formgrader_on_the_course_folder(hub):
     code, body = session.server_api(hub.instructor, "/api/contents")
     names = {item["name"] for item in __import__("json").loads(body)["content"]}
     assert {"solutions", "notebooks", "grader"} <= names, names
+
+
+def pins(path, sep="=="):
+    out = {}
+    for line in (REPO / path).read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if sep in line:
+            name, version = line.split(sep)
+            out[name.strip().lower().replace("_", "-").replace(".", "-")] = version.strip()
+    return out
+
+
+def test_hub_pins_agree_with_the_course_pins():
+    hub_pins, constraints = pins("requirements-hub.txt"), pins("constraints.txt")
+    assert hub_pins["jupyterhub"] == "6.1.1"
+    clash = {n: (v, constraints[n]) for n, v in hub_pins.items() if n in constraints and constraints[n] != v}
+    assert not clash, f"requirements-hub.txt and constraints.txt pin different versions: {clash}"
+    package = __import__("json").loads((REPO / "hub" / "package.json").read_text())
+    lock = __import__("json").loads((REPO / "hub" / "package-lock.json").read_text())
+    wanted = package["dependencies"]["configurable-http-proxy"]
+    assert lock["packages"]["node_modules/configurable-http-proxy"]["version"] == wanted
 
 
 def test_refuses_to_run_without_root(tmp_path):

@@ -5,7 +5,8 @@ one a partly wrong one, one the red team's gradebook tamperer (tests/attacks.py'
 aimed at this course's gradebook); the instructor collects, autogrades the two honest
 students, then the tamperer, generates and releases feedback, all from formgrader; each
 student fetches their feedback and sees their own score, and cannot reach anyone else's.
-Nobody's grade changes when the tamperer is graded. Screenshots and the steps' times go to
+Nobody's grade changes when the tamperer is graded. The correct student presses Validate
+before submitting; the instructor exports grades.csv at the end. Screenshots and the steps' times go to
 out/hub/.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 from grader import submissions
 from grader.course import REPO, notebook_names
 from grader.demo import partly_wrong_extras
-from test_browser import launch_chromium
+from test_browser import launch_chromium, open_notebook, validate
 from attacks import SQL, sub_code
 
 pytestmark = pytest.mark.sandbox   # autograding needs the grader's sandbox (skipped where it cannot run)
@@ -169,6 +170,11 @@ def test_a_week_of_the_course(browser, hub):
         page.evaluate("""async ([path, nb]) => {
             await window.jupyterapp.serviceManager.contents.save(path, {type: 'notebook', format: 'json', content: nb});
         }""", [f"{AID}/{NAME}.ipynb", json.loads(json.dumps(nb))])
+        if student == correct:   # Validate, as students are told to before submitting
+            panel = open_notebook(page, f"{AID}/{NAME}.ipynb")
+            kind, text = validate(page, panel, OUT / "03-validate.png")
+            assert "validation-success" in kind, text
+            assignment_list(page)
         page.locator("#fetched_assignments_list button", has_text="Submit").click()
         page.locator("#submitted_assignments_list").get_by_text(AID).first.wait_for()
         shot(page, f"03-{student}-submitted")
@@ -230,3 +236,25 @@ def test_a_week_of_the_course(browser, hub):
                 response = page.goto(f"{hub.url}/user/{other}/api/contents/{AID}/feedback")
                 assert response.status in (403, 404) or f"/user/{student}/" in page.url, (student, other, page.url)
     step("three students fetch their feedback")
+
+    # the export for the LMS, as README says: nbgrader export in the instructor's terminal
+    exported = export_grades(hub)
+    assert {row["student_id"]: float(row["score"]) for row in exported} == \
+        {s: pytest.approx(student_total(hub, s)) for s in hub.students}
+    step("instructor exports grades.csv")
+
+
+def export_grades(hub) -> list[dict]:
+    """`nbgrader export` as the instructor in the course folder (what their terminal there runs)."""
+    import csv
+    import pwd
+    import subprocess
+    home = pwd.getpwnam(hub.instructor).pw_dir
+    env = {"PATH": f"{hub.lay.venv / 'bin'}:/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
+           "PYTHONPATH": str(hub.lay.course), "JUPYTER_CONFIG_PATH": f"{hub.lay.course}:{hub.lay.etc}"}
+    proc = subprocess.run(["setpriv", f"--reuid={hub.instructor}", f"--regid={hub.instructor}", "--init-groups",
+                           str(hub.lay.venv / "bin" / "nbgrader"), "export"],
+                          cwd=hub.lay.course, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with open(hub.lay.course / "grades.csv") as fh:
+        return list(csv.DictReader(fh))
