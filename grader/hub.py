@@ -429,12 +429,13 @@ def sweep(lay: Layout, grace: float = 5.0) -> dict[int, str]:
     return found
 
 
-def wait_until_up(proc: subprocess.Popen, url: str) -> None:
-    """Say when the login page answers (JupyterHub's log scrolls the banner away)."""
+def wait_until_up(proc: subprocess.Popen, health: str, url: str) -> None:
+    """Say when the hub answers (JupyterHub's log scrolls the banner away). Its own API port,
+    not the proxy's, which logs an error for each request before the hub's route exists."""
     import urllib.request
     while proc.poll() is None:
         try:
-            with urllib.request.urlopen(url + "hub/login", timeout=5):
+            with urllib.request.urlopen(health, timeout=5):
                 say(f"ready: log in at {url}")
                 return
         except OSError:
@@ -445,16 +446,23 @@ def serve(lay: Layout, env: dict[str, str], log=None, ready_url: str | None = No
     """Run JupyterHub until it stops (Ctrl+C, or SIGTERM to this process, is passed on), then
     make sure that nothing of the hub is left running."""
     cmd = [str(lay.venv / "bin" / "jupyterhub"), "-f", str(HUB_DIR / "jupyterhub_config.py")]
-    proc = subprocess.Popen(cmd, env=env, cwd=lay.state, stdout=log, stderr=subprocess.STDOUT if log else None)
+    # a session of its own: the terminal's Ctrl+C reaches only us, and JupyterHub gets exactly
+    # one SIGTERM (two signals make it run its clean-up twice at once)
+    # SIGINT at its default even when we were started with it ignored (`cmd &` in a script):
+    # JupyterHub's services inherit it, and stop on it
+    proc = subprocess.Popen(cmd, env=env, cwd=lay.state, stdout=log, stderr=subprocess.STDOUT if log else None,
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    stopping = []
 
     def forward(signum, frame):
-        if proc.poll() is None:
+        if proc.poll() is None and not stopping:
+            stopping.append(signum)
+            say("stopping: the hub, the proxy, every user's server and kernels, the sandbox service")
             proc.send_signal(signal.SIGTERM)
-    # Ctrl+C reaches JupyterHub too (same process group); SIGTERM to us is passed on
     signal.signal(signal.SIGINT, forward)
     signal.signal(signal.SIGTERM, forward)
     if ready_url:
-        wait_until_up(proc, ready_url)
+        wait_until_up(proc, f"http://127.0.0.1:{env['CONV_HUB_API_PORT']}/hub/health", ready_url)
     code = proc.wait()
     left = sweep(lay)
     if left:
