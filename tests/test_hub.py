@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import stat
 import subprocess
+import textwrap
 import time
 
 import pytest
@@ -109,6 +111,42 @@ def test_instructor_gets_formgrader_on_the_course_folder(hub):
     code, body = session.server_api(hub.instructor, "/api/contents")
     names = {item["name"] for item in __import__("json").loads(body)["content"]}
     assert {"solutions", "notebooks", "grader"} <= names, names
+
+
+LOAD_CONFIG = """
+import sys
+from jupyterhub.app import JupyterHub
+app = JupyterHub()
+app.load_config_file(sys.argv[1])
+authenticator = app.authenticator_class(parent=app, db=None)
+print(type(authenticator).__module__ + "." + type(authenticator).__name__)
+"""
+
+
+def readme_authenticators() -> list[str]:
+    """The local configuration files README's "Running a course" shows."""
+    text = (REPO / "README.md").read_text()
+    section = text[text.index("## Running a course"):text.index("## Layout")]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    return [textwrap.dedent(b) for b in blocks if "authenticator_class" in b]
+
+
+def test_the_documented_authenticators_load_without_code_changes(hub, tmp_path):
+    """README's local files, loaded by hub/jupyterhub_config.py as the hub loads them, give
+    JupyterHub the authenticator they name (installed in the hub's venv, configured)."""
+    found = []
+    for number, snippet in enumerate(readme_authenticators()):
+        local = tmp_path / f"local{number}.py"
+        local.write_text(snippet)
+        env = {"PATH": f"{hub.lay.venv / 'bin'}:/usr/sbin:/usr/bin:/bin", "CONV_HUB_ROOT": str(hub.lay.root),
+               "CONV_HUB_REPO": str(REPO), "CONV_HUB_PORT": "1", "CONV_HUB_API_PORT": "2",
+               "CONV_HUB_PROXY_API_PORT": "3", "CONV_HUB_INSTRUCTORS": hub.instructor,
+               "CONV_HUB_LOCAL_CONFIG": str(local)}
+        proc = subprocess.run([str(hub.lay.python), "-c", LOAD_CONFIG, str(REPO / "hub" / "jupyterhub_config.py")],
+                              env=env, capture_output=True, text=True, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        found.append(proc.stdout.split()[-1])
+    assert found == ["oauthenticator.github.GitHubOAuthenticator", "ltiauthenticator.lti13.auth.LTI13Authenticator"], found
 
 
 def pins(path, sep="=="):
