@@ -80,14 +80,18 @@ def log_in(browser, hub, user: str):
     return page
 
 
-def arrive(page, hub, user: str, lab: bool = True):
-    """Wait until the user's server has started and (lab) JupyterLab has loaded (not the hub's
-    /hub/user/... page, shown while the server starts)."""
+def arrive(page, hub, user: str):
+    """Wait until the user's server has started (not the hub's /hub/user/... page, shown while
+    it starts) and JupyterLab has loaded."""
     page.wait_for_url(re.compile(rf"^{re.escape(hub.url)}/user/{user}/"), timeout=180_000, wait_until="commit")
-    if lab:
-        page.wait_for_function("window.jupyterapp && window.jupyterapp.started")
-        page.evaluate("window.jupyterapp.started")
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.started")
+    page.evaluate("window.jupyterapp.started")
     return page
+
+
+def page_commands(page) -> dict:
+    return page.evaluate("""() => Object.fromEntries(['nbgrader:open-assignment-list', 'nbgrader:open-formgrader',
+        'nbgrader:open-create-assignment'].map(c => [c, window.jupyterapp.commands.hasCommand(c)]))""")
 
 
 def shot(page, name: str):
@@ -143,12 +147,15 @@ def test_a_week_of_the_course(browser, hub):
     correct, partly, tamperer = hub.students
     step = Steps()
 
-    # everyone logs in at once, so that the hub starts the four servers side by side; the
-    # instructor goes on to formgrader's own page as soon as their server runs
+    # everyone logs in at once, so that the hub starts the four servers side by side
     teacher = log_in(browser, hub, hub.instructor)
     pages = {student: log_in(browser, hub, student) for student in hub.students}
-    arrive(teacher, hub, hub.instructor, lab=False)
-    step("instructor logs in (server start)")
+    arrive(teacher, hub, hub.instructor)
+    # the instructor's JupyterLab: on the course folder, with formgrader and Create Assignment
+    assert page_commands(teacher) == {"nbgrader:open-assignment-list": True, "nbgrader:open-formgrader": True,
+                                      "nbgrader:open-create-assignment": True}
+    shot(teacher, "00-instructor-lab")
+    step("instructor logs in (server start, JupyterLab)")
 
     # the instructor generates 02 from solutions/ (into the gradebook) and releases it
     formgrader(teacher, hub)
@@ -164,6 +171,9 @@ def test_a_week_of_the_course(browser, hub):
                  tamperer: tamperer_notebook(hub)}
     for student, nb in notebooks.items():
         page = arrive(pages[student], hub, student)
+        # the student's JupyterLab: the Assignment List, not the instructor's tools
+        assert page_commands(page) == {"nbgrader:open-assignment-list": True, "nbgrader:open-formgrader": False,
+                                           "nbgrader:open-create-assignment": False}, student
         assignment_list(page)
         page.locator("#released_assignments_list button", has_text="Fetch").click()
         page.locator("#fetched_assignments_list").get_by_text(AID).first.wait_for()
