@@ -154,6 +154,8 @@ def test_a_week_of_the_course(browser, hub):
     # the instructor's JupyterLab: on the course folder, with formgrader and Create Assignment
     assert page_commands(teacher) == {"nbgrader:open-assignment-list": True, "nbgrader:open-formgrader": True,
                                       "nbgrader:open-create-assignment": True}
+    for folder in ("solutions", "notebooks", "grader"):   # the file browser shows the course folder
+        teacher.locator(".jp-DirListing-item", has_text=folder).first.wait_for()
     shot(teacher, "00-instructor-lab")
     step("instructor logs in (server start, JupyterLab)")
 
