@@ -403,7 +403,7 @@ def leftovers(lay: Layout) -> dict[int, str]:
             state = next(line for line in (entry / "status").read_text().splitlines() if line.startswith("State:"))
         except (OSError, StopIteration):
             continue
-        if " Z " in state + " ":   # a zombie is already gone, waiting for its parent
+        if state.split()[1] in ("Z", "X"):   # exited, waiting for its parent to reap it
             continue
         if uid in uids or any(m in cmdline for m in marks):
             found[int(entry.name)] = cmdline
@@ -528,7 +528,12 @@ def main(argv=None) -> int:
     print(banner(lay, args.ip, args.port, accounts, sandbox, local_config), flush=True)
     env = hub_environment(lay, args.ip, args.port, args.instructor, students, sandbox, local_config)
     host = "127.0.0.1" if args.ip in ("", "0.0.0.0") else args.ip
-    return serve(lay, env, ready_url=f"http://{host}:{args.port}/")
+    try:
+        return serve(lay, env, ready_url=f"http://{host}:{args.port}/")
+    finally:
+        # the printed passwords work only while the hub runs (the next start sets new ones)
+        for name in accounts.passwords:
+            subprocess.run(["usermod", "--lock", name], capture_output=True)
 
 
 if __name__ == "__main__":

@@ -171,13 +171,16 @@ class Session:
 
 
 def processes_of(uid: int) -> list[str]:
+    """Command lines of the running processes of `uid` (not those that exited and wait to be reaped)."""
     out = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 if entry.stat().st_uid == uid:
-                    out.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
-            except OSError:
+                    state = next(l for l in (entry / "status").read_text().splitlines() if l.startswith("State:"))
+                    if state.split()[1] not in ("Z", "X"):
+                        out.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+            except (OSError, StopIteration):
                 pass
     return out
 

@@ -194,6 +194,8 @@ def test_stopping_leaves_no_process(hub, hub_stopped):
     assert hub_stopped["left"] == {}, hub_stopped
     for user in [hub.instructor, *hub.students]:
         assert processes_of(pwd.getpwnam(user).pw_uid) == []
+        # the printed passwords no longer work
+        assert subprocess.run(["passwd", "--status", user], capture_output=True, text=True).stdout.split()[1] == "L"
     out = hub.output()
     assert "stopped: no process of the hub" in out
     assert "JupyterHub left" not in out, out[out.index("JupyterHub left"):][:2000]   # its own clean-up sufficed
