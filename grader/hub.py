@@ -361,7 +361,7 @@ def free_port() -> int:
 
 
 def hub_environment(lay: Layout, ip: str, port: int, instructor: str, students: list[str],
-                    sandbox: bool, local_config: Path | None) -> dict[str, str]:
+                    sandbox: bool, local_config: Path | None, db_url: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER", "CONV_"))}
     env.update({
@@ -378,6 +378,7 @@ def hub_environment(lay: Layout, ip: str, port: int, instructor: str, students: 
         "CONV_HUB_GRADERS_GROUP": GRADERS_GROUP,
         "CONV_HUB_SANDBOX": "1" if sandbox else "",
         "CONV_HUB_LOCAL_CONFIG": str(local_config or lay.root / "jupyterhub_config.local.py"),
+        "CONV_HUB_DB": db_url,   # the course's gradebook, if not SQLite in the course folder
     })
     return env
 
@@ -483,9 +484,6 @@ def banner(lay: Layout, ip: str, port: int, accounts: Accounts, sandbox: bool, l
     lines += [f"  student     {name:<12} {accounts.passwords[name]}" for name in accounts.students]
     if local_config.exists():
         lines.append(f"local configuration: {local_config}")
-    if not sandbox:
-        lines.append("WARNING: this course's grader has no sandbox service: formgrader's autograde runs "
-                     "submissions in the instructor's own kernel, trusting them")
     return "\n".join(lines)
 
 
@@ -506,6 +504,9 @@ def main(argv=None) -> int:
                              "model solutions (as python -m grader release --closed)")
     parser.add_argument("--config", type=Path, default=None,
                         help="the local JupyterHub configuration loaded last (default ROOT/jupyterhub_config.local.py)")
+    parser.add_argument("--db", default="", metavar="URL",
+                        help="the course's gradebook for formgrader and the grader (nbgrader's db_url, e.g. "
+                             "postgresql+psycopg2://USER:PASSWORD@HOST/DB; default: gradebook.db in the course folder)")
     parser.add_argument("--prepare-only", action="store_true", help="set up the hub root, do not start")
     args = parser.parse_args(argv)
 
@@ -517,6 +518,9 @@ def main(argv=None) -> int:
             raise HubError(f"--config {args.config}: no such file")
         accounts = prepare(lay, args.instructor, students, args.closed)
         sandbox = sandbox_service_available(lay)
+        if not sandbox:  # formgrader would refuse to autograde: better to say so now
+            raise HubError(f"the course's grader in {lay.course} has no sandbox service (python -m grader "
+                           "sandbox-service): update the repository, then start the hub again")
     except HubError as exc:
         print(f"hub: {exc}", file=sys.stderr)
         return 2
@@ -526,7 +530,7 @@ def main(argv=None) -> int:
     if left:
         say(f"ended {len(left)} process(es) left by an earlier hub in {lay.root}")
     print(banner(lay, args.ip, args.port, accounts, sandbox, local_config), flush=True)
-    env = hub_environment(lay, args.ip, args.port, args.instructor, students, sandbox, local_config)
+    env = hub_environment(lay, args.ip, args.port, args.instructor, students, sandbox, local_config, args.db)
     host = "127.0.0.1" if args.ip in ("", "0.0.0.0") else args.ip
     try:
         return serve(lay, env, ready_url=f"http://{host}:{args.port}/")

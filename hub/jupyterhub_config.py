@@ -67,6 +67,8 @@ def pre_spawn(spawner):
         environment["MPLBACKEND"] = "Agg"
         if env.get("CONV_HUB_SANDBOX"):
             environment["CONV_COURSE_SANDBOX"] = str(SANDBOX_SOCKET)
+        if env.get("CONV_HUB_DB"):   # ./course hub --db URL: formgrader's and the grader's gradebook
+            environment["CONV_COURSE_DB"] = env["CONV_HUB_DB"]
     else:
         spawner.notebook_dir = "~"
         environment["JUPYTER_CONFIG_PATH"] = f"{STUDENT_CONFIG}:{ETC}"

@@ -3,6 +3,7 @@ HTTP, who reaches what, and that stopping it leaves no process behind. One hub p
 (tests/hub_session.py), shared with tests/test_hub_browser.py."""
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import re
@@ -147,6 +148,39 @@ def test_the_documented_authenticators_load_without_code_changes(hub, tmp_path):
         assert proc.returncode == 0, proc.stderr[-2000:]
         found.append(proc.stdout.split()[-1])
     assert found == ["oauthenticator.github.GitHubOAuthenticator", "ltiauthenticator.lti13.auth.LTI13Authenticator"], found
+
+
+PRE_SPAWN = """
+import json, sys
+from jupyterhub.app import JupyterHub
+app = JupyterHub()
+app.load_config_file(sys.argv[1])
+hook = app.config.Spawner.pre_spawn_hook
+for name in sys.argv[2:]:
+    class User: pass
+    class Spawner: pass
+    spawner = Spawner(); spawner.user = User(); spawner.user.name = name
+    spawner.environment = dict(app.config.Spawner.environment)
+    hook(spawner)
+    print(json.dumps({"name": name, "env": spawner.environment}))
+"""
+
+
+def test_the_gradebook_url_reaches_the_instructors_server_only(hub, tmp_path):
+    """./course hub --db URL: the instructor's server (formgrader, nbgrader_config.py, and the
+    grader run from its terminal) gets CONV_COURSE_DB; students' servers do not."""
+    from grader.hub import hub_environment
+
+    url = "postgresql+psycopg2://grader:secret@127.0.0.1:5432/course"
+    env = hub_environment(hub.lay, "127.0.0.1", 1, hub.instructor, hub.students, True, tmp_path / "none.py", url)
+    env["PATH"] = f"{hub.lay.venv / 'bin'}:/usr/sbin:/usr/bin:/bin"
+    proc = subprocess.run([str(hub.lay.python), "-c", PRE_SPAWN, str(REPO / "hub" / "jupyterhub_config.py"),
+                           hub.instructor, hub.students[0]], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    seen = {d["name"]: d["env"] for d in map(json.loads, proc.stdout.splitlines())}
+    assert seen[hub.instructor]["CONV_COURSE_DB"] == url
+    assert seen[hub.instructor]["CONV_COURSE_SANDBOX"] == str(hub.lay.socket)
+    assert "CONV_COURSE_DB" not in seen[hub.students[0]] and "CONV_COURSE_SANDBOX" not in seen[hub.students[0]]
 
 
 def pins(path, sep="=="):
