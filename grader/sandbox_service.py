@@ -161,6 +161,10 @@ def serve(path: Path, group: str) -> None:
         raise SandboxUnavailable(f"no such group: {group} (create it, and add the instructors)") from None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    others = [p.name for p in path.parent.iterdir() if p != path]
+    if others or path.parent.is_symlink():  # it is made the group's alone: never /tmp or a shared folder
+        raise SandboxUnavailable(f"the socket needs a folder of its own, made group-only: {path.parent} "
+                                 f"holds {', '.join(sorted(others)[:3]) or 'a link'}")
     os.chown(path.parent, 0, gid)
     os.chmod(path.parent, 0o750)  # the group may reach the socket; nobody else
     if path.is_socket():

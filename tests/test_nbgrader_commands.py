@@ -166,6 +166,17 @@ def test_a_user_outside_the_group_cannot_reach_the_service(service):
     assert "REFUSED" in proc.stdout, proc.stdout + proc.stderr
 
 
+def test_the_service_never_takes_over_a_shared_folder(tmp_path):
+    """Its socket's folder becomes root:GROUP 0750: given one that holds anything else (/tmp,
+    say), it refuses before changing it."""
+    (tmp_path / "other.txt").write_text("someone's file")
+    before = tmp_path.stat()
+    proc = run_grader("sandbox-service", "--socket", tmp_path / "s.sock", "--group", "root", timeout=120)
+    assert proc.returncode == 2 and "needs a folder of its own" in proc.stderr, proc.stderr[-2000:]
+    after = tmp_path.stat()
+    assert (after.st_mode, after.st_uid, after.st_gid) == (before.st_mode, before.st_uid, before.st_gid)
+
+
 def test_without_root_or_the_service_autograding_refuses_with_what_to_do(monkeypatch):
     from grader import preprocessors, sandbox
 
