@@ -40,8 +40,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
-import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +48,8 @@ import nbformat
 from sqlalchemy.exc import SAWarning
 
 from .course import SOLUTIONS, assignment_ids, notebook_names
-from .sandbox import SLOTS, Limits, SandboxUnavailable, batch_base_uid, check_available, unmount_work_areas
+from .sandbox import (SLOTS, Limits, SandboxUnavailable, batch_base_uid, build_font_cache, check_available,
+                      unmount_work_areas)
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 # what every run makes anew; autograded/, feedback/ and the staged copy change per submission
@@ -348,7 +347,7 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.plugins import CsvExportPlugin
 
     from .course import tools_on_path
@@ -408,10 +407,9 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         if not res["success"]:
             raise GraderConfigError(f"nbgrader could not prepare {aid}: {_failure_reason(res)}")
     write_cases(out / ".cases")
-    write_for_grading(out / ".earlier")
-    # matplotlib's font cache, built once here instead of in every sandbox
-    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=False,
-                   env=dict(os.environ, MPLCONFIGDIR=str(out / ".matplotlib")), capture_output=True)
+    if not service:  # the sandbox service has its own earlier packages and font cache
+        write_for_grading(out / ".earlier")
+        build_font_cache(out / ".matplotlib")
 
     result = BatchResult(out)
     pairs = stage(submitted_dir, out, out / ".release", result, students, assignments)
@@ -450,20 +448,20 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
                 result.problems.append((student, aid, f"no feedback written for {name}.ipynb"))
 
     with Gradebook(db_url) as gb:
-        after = _timestamps(gb, pairs)
         for student, aid in pairs:
-            if (student, aid) not in after:
+            try:
+                sub = gb.find_submission(aid, student)
+            except MissingEntry:
                 result.problems.append((student, aid, "no grade recorded"))
                 continue
-            sub = gb.find_submission(aid, student)
             result.scores[(student, aid)] = (float(sub.score), float(sub.max_score))
             if sub.total_seconds_late > 0:
                 result.problems.append((student, aid, f"submitted {_when(sub.total_seconds_late)} after the due "
                                                       f"date ({sub.duedate:%Y-%m-%d %H:%M} UTC); late penalty "
                                                       f"{sub.late_submission_penalty:g} points"))
             old = before.get((student, aid))
-            if old is not None and old != after[(student, aid)]:
-                result.problems.append((student, aid, f"a new submission ({after[(student, aid)]:%Y-%m-%d %H:%M:%S}"
+            if old is not None and old != sub.timestamp:
+                result.problems.append((student, aid, f"a new submission ({sub.timestamp:%Y-%m-%d %H:%M:%S}"
                                                       f") replaced the one graded before ({old:%Y-%m-%d %H:%M:%S})"))
         exporter = CsvExportPlugin(to=str(out / "grades.csv"))
         exporter.log.setLevel(logging.ERROR)

@@ -195,10 +195,6 @@ def _prepared_here(local: bool) -> tuple[Path, str, str]:
     """The hidden cases' inputs (and, to start the sandbox here, each assignment's earlier
     package and matplotlib's font cache), written once into this process's folder."""
     if local not in _PREPARED:
-        import os
-        import subprocess
-        import sys
-
         from .hidden.wire import write_cases
 
         root = _scratch()
@@ -208,10 +204,7 @@ def _prepared_here(local: bool) -> tuple[Path, str, str]:
         if local:
             from .earlier import write_for_grading
             write_for_grading(root / "earlier")
-            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=False,
-                           env=dict(os.environ, MPLCONFIGDIR=str(root / "matplotlib")), capture_output=True)
-            (root / "matplotlib").mkdir(exist_ok=True)
-            earlier, mpl = str(root / "earlier"), str(root / "matplotlib")
+            earlier, mpl = str(root / "earlier"), str(sandbox.build_font_cache(root / "matplotlib"))
         _PREPARED[local] = (root / "cases", earlier, mpl)
     return _PREPARED[local]
 

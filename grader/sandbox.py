@@ -206,6 +206,15 @@ def command(workdir: Path, slot: int, limits: Limits, args: list[str],
     return cmd + args
 
 
+def build_font_cache(folder: Path) -> Path:
+    """matplotlib's font cache in `folder`, built once by the grader and copied into each
+    working area (saves about 0.5 s a notebook); the folder exists even if the build failed."""
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=False,
+                   env=dict(os.environ, MPLCONFIGDIR=str(folder)), capture_output=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def batch_base_uid() -> int:
     """A uid range of this batch's own, so that concurrent batches do not share the
     per-uid process limit: 64 slots from 61000 + 64 * (pid mod 512)."""

@@ -31,13 +31,12 @@ import shutil
 import socket
 import socketserver
 import struct
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from .sandbox import SLOTS, Limits, RunResult, SandboxUnavailable, batch_base_uid, check_available, run_notebook
+from .sandbox import (SLOTS, Limits, RunResult, SandboxUnavailable, batch_base_uid, build_font_cache,
+                      check_available, run_notebook)
 
 MAX_NOTEBOOK = 64 * 2**20
 MAX_CASES = 512 * 2**20
@@ -172,9 +171,7 @@ def serve(path: Path, group: str) -> None:
     root = Path(tempfile.mkdtemp(prefix="conv-course-sandbox-"))
     try:
         write_for_grading(root / "earlier")
-        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=False,
-                       env=dict(os.environ, MPLCONFIGDIR=str(root / "matplotlib")), capture_output=True)
-        (root / "matplotlib").mkdir(exist_ok=True)
+        build_font_cache(root / "matplotlib")
         server = _Service(path, gid, root)
         os.chown(path, 0, gid)
         os.chmod(path, 0o660)
