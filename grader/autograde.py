@@ -460,7 +460,7 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
                                                       f"date ({sub.duedate:%Y-%m-%d %H:%M} UTC); late penalty "
                                                       f"{sub.late_submission_penalty:g} points"))
             old = before.get((student, aid))
-            if old is not None and old != sub.timestamp:
+            if None not in (old, sub.timestamp) and old != sub.timestamp:
                 result.problems.append((student, aid, f"a new submission ({sub.timestamp:%Y-%m-%d %H:%M:%S}"
                                                       f") replaced the one graded before ({old:%Y-%m-%d %H:%M:%S})"))
         exporter = CsvExportPlugin(to=str(out / "grades.csv"))
