@@ -1,7 +1,8 @@
 """One `python -m grader hub` per test session, shared by tests/test_hub.py and
 tests/test_hub_browser.py (fixtures `hub` and `hub_stopped` in conftest.py).
 
-The hub root is out/hub-root/ (CONV_HUB_TEST_ROOT to change it), not a pytest temporary
+The hub root is out/hub-root/ (CONV_HUB_TEST_ROOT to change it; /var/tmp/conv-course-hub-test
+when the repository sits in a folder other users cannot enter), not a pytest temporary
 folder: those are private to root, and the hub's users must read the root. Every session
 starts it afresh except for venv/ and node/, which the hub rebuilds only when the pins
 change. The accounts are the tests' own (hubt-instructor, hubt-student1..3), never a
@@ -27,7 +28,18 @@ from pathlib import Path
 from grader.course import REPO
 from grader.hub import Layout, leftovers
 
-ROOT = Path(os.environ.get("CONV_HUB_TEST_ROOT", REPO / "out" / "hub-root"))
+
+
+def _default_root() -> Path:
+    """out/hub-root/, where the hub's users can reach it; else (a clone in a private folder,
+    such as mktemp -d makes) a folder of /var/tmp, which they can."""
+    inside = REPO / "out" / "hub-root"
+    if all(os.stat(p).st_mode & 0o001 for p in inside.parents if p.exists() and p != inside):
+        return inside
+    return Path("/var/tmp/conv-course-hub-test")
+
+
+ROOT = Path(os.environ.get("CONV_HUB_TEST_ROOT") or _default_root())
 INSTRUCTOR, STUDENT_PREFIX, STUDENTS = "hubt-instructor", "hubt-student", 3
 # what only the tests need from the hub: JupyterLab's application object in the page (to open
 # notebooks and read cells, as tests/test_browser.py does); set through the documented local file
