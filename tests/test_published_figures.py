@@ -34,3 +34,49 @@ def test_total_parameters_match_the_published_figure(layers, input_shape, publis
     assert ref.total_params(layers, input_shape) == published
     assert sum(row["params"] for row in torch_net(layers, input_shape)) == published
 
+
+
+def _mobilenet():
+    """MobileNet-224 (Howard et al., 2017, Table 1; the last depthwise layer at stride 1), no biases."""
+    def conv(c, k, s=1, p=0, g=1):
+        return {"type": "conv", "out_channels": c, "kernel_size": k, "stride": s, "padding": p, "groups": g,
+                "bias": False}
+    layers = [conv(32, 3, 2, 1), {"type": "relu"}]
+    widths = [(32, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2), (256, 256, 1), (256, 512, 2)]
+    for c_in, c_out, s in widths + [(512, 512, 1)] * 5 + [(512, 1024, 2), (1024, 1024, 1)]:
+        layers += [conv(c_in, 3, s, 1, c_in), {"type": "relu"}, conv(c_out, 1), {"type": "relu"}]
+    return layers + [{"type": "gap"}, {"type": "fc", "out_features": 1000}]
+
+
+def test_mobilenet_matches_keras_published_count_with_batch_normalisation():
+    """Keras' MobileNet (keras.io/api/applications): 4,253,864 parameters, batch normalisation's
+    scale, shift, running mean and variance included; notebook 06 counts 4,210,088 without them."""
+    import torch
+    layers = _mobilenet()
+    assert ref.total_params(layers, (3, 224, 224)) == 4_210_088
+    assert sum(row["params"] for row in torch_net(layers, (3, 224, 224))) == 4_210_088
+    modules, c_in = [], 3
+    for layer in layers:
+        if layer["type"] == "conv":
+            modules += [torch.nn.Conv2d(c_in, layer["out_channels"], layer["kernel_size"], layer["stride"],
+                                        layer["padding"], groups=layer["groups"], bias=False),
+                        torch.nn.BatchNorm2d(layer["out_channels"])]
+            c_in = layer["out_channels"]
+    net = torch.nn.Sequential(*modules, torch.nn.Linear(1024, 1000))
+    counted = sum(p.numel() for p in net.parameters()) + sum(
+        b.numel() for name, b in net.named_buffers() if not name.endswith("num_batches_tracked"))
+    assert counted == 4_253_864
+
+
+def test_mobilenet_matches_the_papers_table_4():
+    rows = ref.model_summary(_mobilenet(), (3, 224, 224))
+    assert round(sum(r["params"] for r in rows) / 1e6, 1) == 4.2
+    shape, macs = (3, 224, 224), 0
+    for layer, row in zip(_mobilenet(), rows):
+        if layer["type"] == "conv":
+            macs += ref.conv_macs(shape[0], layer["out_channels"], layer["kernel_size"], row["output_shape"][1:],
+                                  layer["groups"])
+        elif layer["type"] == "fc":
+            macs += shape[0] * layer["out_features"]
+        shape = row["output_shape"]
+    assert round(macs / 1e6) == 569
