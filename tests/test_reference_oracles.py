@@ -323,3 +323,20 @@ def test_capstone_data_is_split_and_balanced():
     assert set(np.unique(held["labels"])) == set(range(10))
     assert np.bincount(held["labels"]).min() >= 30                     # about a fifth of each digit
     assert held["images"].max() <= 16 and held["images"].min() >= 0
+
+
+def test_output_padding_adds_the_last_rows_of_dx():
+    """Notebook 08, section 15: where conv2d's stride does not fit, the transposed convolution
+    gives the first rows and columns of conv2d's dx, and PyTorch's output_padding the rest."""
+    x, w = rng.normal(size=(1, 2, 8, 8)), rng.normal(size=(3, 2, 3, 3))
+    xt = torch.tensor(x, requires_grad=True)
+    out = F.conv2d(xt, torch.from_numpy(w), stride=2, padding=1)
+    dout = rng.normal(size=tuple(out.shape))
+    out.backward(torch.from_numpy(dout))
+    dx = xt.grad.numpy()
+    assert out.shape[2:] == F.conv2d(torch.zeros(1, 2, 7, 7, dtype=torch.float64), torch.from_numpy(w), stride=2,
+                                     padding=1).shape[2:] == (4, 4)
+    np.testing.assert_allclose(ref.conv_transpose2d(dout, w, stride=2, padding=1), dx[:, :, :7, :7], rtol=1e-12, atol=1e-12)
+    padded = F.conv_transpose2d(torch.from_numpy(dout), torch.from_numpy(w), stride=2, padding=1, output_padding=1)
+    np.testing.assert_allclose(padded.numpy(), dx, rtol=1e-12, atol=1e-12)
+    assert not np.allclose(dx[:, :, 7], 0)
