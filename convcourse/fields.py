@@ -1,12 +1,15 @@
-"""Figure helper for receptive fields (notebook 07). It draws regions whose sizes the
-notebook computed; it computes no receptive field itself."""
+"""Receptive fields (notebook 07): a figure of the theoretical fields, whose sizes the notebook
+computes (the exercise `receptive_field`; nothing here computes them), and the *effective*
+receptive field of Luo et al. (2016): how strongly each input pixel moves the centre output of a
+stack of convolutions, computed by running the stack backwards from a 1 at that output."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-__all__ = ["show_receptive_fields"]
+__all__ = ["show_receptive_fields", "stack_output", "centre_gradient", "effective_field", "spread",
+           "mass_square", "show_effective_fields"]
 
 
 def show_receptive_fields(sizes, labels, *, grid: int | None = None, ax=None):
@@ -38,3 +41,116 @@ def show_receptive_fields(sizes, labels, *, grid: int | None = None, ax=None):
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9, frameon=False)
     ax.set_title(f"input grid ({grid} x {grid}); red: the pixel under the output unit", fontsize=9)
     return ax
+
+
+
+# ---- the effective receptive field -----------------------------------------------------------
+#
+# A stack of `depth` single-channel k x k layers (cross-correlation, zero padding that keeps the
+# size, optionally a ReLU after each), run on a batch of T images at once, each image with a
+# stack of its own: kernels of shape (T, depth, k, k).
+
+def _correlate(a, kernels):
+    """Each image of a (T, S, S) with its own k x k kernel of kernels (T, k, k), zero padding
+    that keeps the size S: one multiply-add of whole images per kernel tap."""
+    T, S, _ = a.shape
+    k = kernels.shape[1]
+    padded = np.pad(a, [(0, 0), (k // 2, k // 2), (k // 2, k // 2)])
+    out, term = np.zeros_like(a), np.empty_like(a)
+    for p in range(k):
+        for q in range(k):
+            np.multiply(kernels[:, p, q, None, None], padded[:, p:p + S, q:q + S], out=term)
+            out += term
+    return out
+
+
+def stack_output(x, kernels, relu=False):
+    """The stack's output for each image: x (T, S, S), kernels (T, depth, k, k) -> (T, S, S)."""
+    a = np.asarray(x, dtype=np.float64)
+    for layer in range(kernels.shape[1]):
+        a = _correlate(a, kernels[:, layer])
+        if relu:
+            a = np.maximum(a, 0.0)
+    return a
+
+
+def centre_gradient(x, kernels, relu=False):
+    """d out[t, centre] / d x[t]: (T, S, S), one map per image and stack.
+
+    Start with 1 at the centre of the last layer and go back one layer at a time: each unit
+    hands its value to the units its window covered, weighted by the kernel (it *pastes* the
+    kernel); behind a ReLU, only units whose input was positive pass anything on."""
+    x = np.asarray(x, dtype=np.float64)
+    T, S, _ = x.shape
+    inputs, a = [], x                       # forward, keeping what the way back needs
+    for layer in range(kernels.shape[1]):
+        z = _correlate(a, kernels[:, layer])
+        inputs.append(z)
+        a = np.maximum(z, 0.0) if relu else z
+    g = np.zeros((T, S, S))
+    g[:, S // 2, S // 2] = 1.0
+    for layer in reversed(range(kernels.shape[1])):
+        if relu:
+            g = g * (inputs[layer] > 0)
+        # pasting the kernel = correlating with the kernel turned around
+        g = _correlate(g, kernels[:, layer, ::-1, ::-1])
+    return g
+
+
+def effective_field(depth, *, weights="uniform", relu=False, trials=1, size=None, k=3, rng=None):
+    """The mean of |d out_centre / d input| over `trials` stacks, each map scaled to sum 1
+    (trials whose centre output a ReLU switched off have no gradient and are left out).
+
+    weights: "uniform" (every weight 1 / k^2) or "random" (standard normal, new for every
+    trial); the inputs are standard normal images (they matter only behind ReLUs).
+    size: side of the input (default: the theoretical field, depth * (k - 1) + 1, plus 4 on
+    each side). Returns an array (size, size) that sums to 1."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    size = depth * (k - 1) + 1 + 8 if size is None else size
+    if weights == "uniform":
+        kernels = np.full((trials, depth, k, k), 1.0 / k ** 2)
+    elif weights == "random":
+        kernels = rng.normal(size=(trials, depth, k, k))
+    else:
+        raise ValueError(f"weights must be 'uniform' or 'random', got {weights!r}")
+    g = np.abs(centre_gradient(rng.normal(size=(trials, size, size)), kernels, relu))
+    total = g.sum(axis=(1, 2))
+    alive = total > 0       # behind a ReLU the centre may be off for an image: no gradient at all
+    if not alive.any():
+        raise ValueError("the centre output was 0 for every trial: no gradient to average")
+    return (g[alive] / total[alive, None, None]).mean(axis=0)
+
+
+def spread(field):
+    """The root-mean-square distance from the centre along one axis (rows), in pixels, of a
+    map that sums to 1: the standard deviation of a Gaussian, if it is one."""
+    field = np.asarray(field, dtype=np.float64)
+    rows = np.arange(field.shape[0]) - field.shape[0] // 2
+    return float(np.sqrt((field.sum(axis=1) * rows ** 2).sum()))
+
+
+def mass_square(field, share=0.95):
+    """The side of the smallest centred square holding `share` of a map that sums to 1."""
+    field = np.asarray(field, dtype=np.float64)
+    c = field.shape[0] // 2
+    for r in range(c + 1):
+        if field[c - r:c + r + 1, c - r:c + r + 1].sum() >= share - 1e-12:
+            return 2 * r + 1
+    return field.shape[0]
+
+
+def show_effective_fields(maps, titles, theoretical, *, axes=None):
+    """One panel per map (each scaled to its own maximum), with the theoretical field drawn as
+    a square around the centre pixel."""
+    if axes is None:
+        _, axes = plt.subplots(1, len(maps), figsize=(3.3 * len(maps), 3.6))
+    for ax, m, title in zip(np.atleast_1d(axes), maps, titles):
+        m = np.asarray(m, dtype=np.float64)
+        ax.imshow(m / m.max(), cmap="magma", vmin=0, vmax=1)
+        corner = m.shape[0] // 2 - theoretical // 2 - 0.5
+        ax.add_patch(Rectangle((corner, corner), theoretical, theoretical, fill=False, edgecolor="tab:cyan",
+                               linewidth=1.5, linestyle="--"))
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return axes

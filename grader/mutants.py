@@ -556,6 +556,81 @@ mutant(A08, "max_pool2d_backward", "swapped axes: row and column of the maximum 
        _POOLB.format(default="(kh, kw)", op="+=").replace("i * sh + k // kw, j * sw + k % kw",
                                                            "i * sh + k % kw, j * sw + k // kw"))
 
+_AVGB = """
+def avg_pool2d_backward(dout, x, size=2, stride=None):
+    x, dout = np.asarray(x, dtype=np.float64), np.asarray(dout, dtype=np.float64)
+    if x.ndim != 4:
+        raise ValueError("x must be 4-D")
+    kh, kw = (size, size) if np.ndim(size) == 0 else size
+    stride = {default} if stride is None else stride
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+    N, C, H, W = x.shape
+    if kh > H or kw > W or min(kh, kw, sh, sw) < 1:
+        raise ValueError("bad window")
+    OH, OW = {grid}
+    if dout.shape != (N, C, OH, OW):
+        raise ValueError("dout has the wrong shape")
+    dx = np.zeros_like(x)
+    for i in range(OH):
+        for j in range(OW):
+            dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] {op} dout[:, :, i:i + 1, j:j + 1]{share}
+    return dx
+"""
+_AB = dict(default="(kh, kw)", grid="(H - kh) // sh + 1, (W - kw) // sw + 1", op="+=", share=" / (kh * kw)")
+mutant(A08, "avg_pool2d_backward", "= instead of +=: overlapping windows overwrite", _AVGB.format(**{**_AB, "op": "="}))
+mutant(A08, "avg_pool2d_backward", "no division by the window area: every cell gets all of dout",
+       _AVGB.format(**{**_AB, "share": ""}))
+# the grid read off dout, so the wrong default stride gives wrong values rather than a shape error
+mutant(A08, "avg_pool2d_backward", "default stride 1 instead of the window size",
+       _AVGB.format(**{**_AB, "default": "1", "grid": "dout.shape[2:]"}))
+mutant(A08, "avg_pool2d_backward", "gradient routed to the maximum (max pooling's backward pass)",
+       _POOLB.format(default="(kh, kw)", op="+=").replace("max_pool2d_backward", "avg_pool2d_backward"))
+mutant(A08, "avg_pool2d_backward", "swapped axes: divides by kh * kh (a square window assumed)",
+       _AVGB.format(**{**_AB, "share": " / (kh * kh)"}))
+
+_TRANSPOSE = """
+def conv_transpose2d(x, w, b=None, stride=1, padding=0):
+    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
+    if x.ndim != 4 or w.ndim != 4:
+        raise ValueError("x and w must be 4-D")
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+    ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding
+    N, C, H, W = x.shape
+    {axes}
+    if C_w != C or min(sh, sw) < 1 or min(ph, pw) < 0:
+        raise ValueError("bad arguments")
+    if b is not None and np.shape(b) != (O,):
+        raise ValueError("b must have one value per output channel")
+    FH, FW = (H - 1) * {sh} + KH, (W - 1) * {sw} + KW
+    if FH - 2 * ph < 1 or FW - 2 * pw < 1:
+        raise ValueError("the padding leaves no output")
+    full = np.zeros((N, O, FH, FW))
+    for i in range(H):
+        for j in range(W):
+            full[:, :, i * {sh}:i * {sh} + KH, j * {sw}:j * {sw} + KW] {op} np.einsum("nc,copq->nopq", x[:, :, i, j], {w})
+    out = {crop}
+    if b is not None{bias_off}:
+        out = out + np.asarray(b, dtype=np.float64)[None, :, None, None]
+    return out
+"""
+_T = dict(axes="C_w, O, KH, KW = w.shape", sh="sh", sw="sw", op="+=", w="w",
+          crop="full[:, :, ph:FH - ph, pw:FW - pw]", bias_off="")
+mutant(A08, "conv_transpose2d", "missing flip: the kernel pasted flipped",
+       _TRANSPOSE.format(**{**_T, "w": "w[:, :, ::-1, ::-1]"}))
+mutant(A08, "conv_transpose2d", "swapped axes: w read as conv2d's (C_out, C_in, KH, KW)",
+       _TRANSPOSE.format(**{**_T, "axes": "O, C_w, KH, KW = w.shape", "w": "w.transpose(1, 0, 2, 3)"}))
+mutant(A08, "conv_transpose2d", "ignored stride: kernels pasted at (i, j), not (i * sh, j * sw)",
+       _TRANSPOSE.format(**{**_T, "sh": "sh", "sw": "sw"}).replace(
+           "full[:, :, i * sh:i * sh + KH, j * sw:j * sw + KW]", "full[:, :, i:i + KH, j:j + KW]"))
+mutant(A08, "conv_transpose2d", "ignored stride altogether (stride 1 everywhere)",
+       _TRANSPOSE.format(**{**_T, "sh": "1", "sw": "1"}))
+mutant(A08, "conv_transpose2d", "padding not cropped", _TRANSPOSE.format(**{**_T, "crop": "full"}))
+mutant(A08, "conv_transpose2d", "padding cropped from one side only",
+       _TRANSPOSE.format(**{**_T, "crop": "full[:, :, 2 * ph:, 2 * pw:]"}))
+mutant(A08, "conv_transpose2d", "= instead of +=: overlapping kernels overwrite",
+       _TRANSPOSE.format(**{**_T, "op": "="}))
+mutant(A08, "conv_transpose2d", "bias forgotten", _TRANSPOSE.format(**{**_T, "bias_off": " and False"}))
+
 A09 = "09_fast_convolution"
 _IM2COL = """
 def im2col(x, kh, kw, stride=1, padding=0):

@@ -280,7 +280,7 @@ def test_08_runs_with_own_definitions_above_when_earlier_assignments_are_open(la
         watch.lap("run all")
         assert state["errors"] == [], state["errors"]
         said = page.evaluate(CELL_TEXT, index + 1)
-        assert said.startswith("Using your own conv2d, max_pool2d; relu from convcourse.earlier"), said
+        assert said.startswith("Using your own conv2d, max_pool2d, avg_pool2d; relu from convcourse.earlier"), said
         kind, text = validate(page, panel, f"{aid}-own-definitions-validate.png")
         watch.lap("validate")
         assert "validation-success" in kind, text

@@ -171,6 +171,44 @@ def earlier_as_a_module():
     return nb
 
 
+def scratch_torch_transpose():
+    """PyTorch's conv_transpose2d and autograd as the oracle, in a scratch cell after the tests."""
+    return add_cell_after(solved(A8), "test_conv_transpose2d", (
+        "import torch, torch.nn.functional as F\n"
+        "xs, ws, bs = np.random.rand(2, 3, 4, 5), np.random.rand(3, 2, 3, 3), np.random.rand(2)\n"
+        "mine = conv_transpose2d(xs, ws, bs, stride=2, padding=1)\n"
+        "theirs = F.conv_transpose2d(*(torch.from_numpy(a) for a in (xs, ws, bs)), stride=2, padding=1).numpy()\n"
+        "print('transpose agrees:', np.allclose(mine, theirs))\n"
+        "xt = torch.tensor(xs, requires_grad=True)\n"
+        "g = np.random.rand(*F.avg_pool2d(xt, 3, 2).shape)\n"
+        "F.avg_pool2d(xt, 3, 2).backward(torch.from_numpy(g))\n"
+        "print('avg pool agrees:', np.allclose(avg_pool2d_backward(g, xs, 3, 2), xt.grad.numpy()))"))
+
+
+def transpose_via_backward():
+    """conv_transpose2d written with the student's own conv2d_backward: it is conv2d's dx."""
+    nb = solved(A8)
+    cell = nb.cells[cell_index(nb, "conv_transpose2d")]
+    cell.source = (
+        "def conv_transpose2d(x, w, b=None, stride=1, padding=0):\n"
+        "    \"\"\"The transposed convolution is the gradient of conv2d with respect to its input.\"\"\"\n"
+        "    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)\n"
+        "    if x.ndim != 4 or w.ndim != 4 or w.shape[0] != x.shape[1]:\n"
+        "        raise ValueError('x must be (N, C_in, H, W) and w (C_in, C_out, KH, KW)')\n"
+        "    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride\n"
+        "    ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding\n"
+        "    if min(sh, sw) < 1 or min(ph, pw) < 0:\n"
+        "        raise ValueError('stride must be >= 1 and padding >= 0')\n"
+        "    N, _, H, W = x.shape\n"
+        "    _, C_out, KH, KW = w.shape\n"
+        "    OH, OW = (H - 1) * sh - 2 * ph + KH, (W - 1) * sw - 2 * pw + KW\n"
+        "    if OH < 1 or OW < 1 or (b is not None and np.shape(b) != (C_out,)):\n"
+        "        raise ValueError('no output, or a bias of the wrong shape')\n"
+        "    dx = conv2d_backward(x, np.zeros((N, C_out, OH, OW)), w, stride=stride, padding=padding)[0]\n"
+        "    return dx if b is None else dx + np.asarray(b, dtype=np.float64)[None, :, None, None]")
+    return nb
+
+
 def type_hints():
     nb = edited(A1, "correlate1d", "def correlate1d(x, k):",
                 "def correlate1d(x: np.ndarray, k: Sequence[float] | np.ndarray) -> np.ndarray:")
@@ -241,6 +279,8 @@ HABITS = {
     "out-of-order": (A1, out_of_order),
     "extra-imports": (A5, extra_imports),
     "earlier-as-a-module": (A8, earlier_as_a_module),
+    "scratch-torch-transpose": (A8, scratch_torch_transpose),
+    "transpose-via-backward": (A8, transpose_via_backward),
     "type-hints": (A1, type_hints),
     "named-like-routines": (A2, named_like_routines),
     "shell-and-magics": (A5, shell_and_magics),
@@ -298,3 +338,5 @@ def test_the_habits_ran(graded):
     assert "conv2d: x" in text("print-debugging")
     assert "NameError" in text("error-in-a-scratch-cell")
     assert "(1, 1, 3, 3)" in text("earlier-as-a-module")
+    assert "transpose agrees: True" in text("scratch-torch-transpose")
+    assert "avg pool agrees: True" in text("scratch-torch-transpose")

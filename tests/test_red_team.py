@@ -1,7 +1,7 @@
 """Red team: hostile and broken submissions through the real `python -m grader autograde`.
 
 One class is graded once (module fixture): a correct "victim" and one student folder per
-attack, mostly on 00_welcome (1 point), some on 01/02 where the attack needs them. Every
+attack, mostly on 00_welcome (1 point), some on 01/02/08 where the attack needs them. Every
 attack must earn no undeserved points and do no collateral damage: the victim keeps full
 marks, the repository and the submissions are unchanged, the gradebook and grades.csv
 are intact, nothing leaks into feedback, the batch exits 0.
@@ -35,6 +35,7 @@ from one_class import CELL_SECONDS, NOTEBOOK_SECONDS, Enrolment, enrol
 
 
 A0, A1, A2 = "00_welcome", "01_signals_and_convolution", "02_image_convolution"
+A8 = "08_backpropagation"
 TOKEN = secrets.token_hex(6)
 SECRET = f"grader-secret-{secrets.token_hex(12)}"
 VICTIM = "aa-victim"
@@ -572,6 +573,33 @@ def conv1d(x, k, mode="full"):
     x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
     return np.convolve(x, k, mode=mode)
 '''
+# 08's layers handed to PyTorch: its transposed convolution, and autograd through its pooling
+# (PyTorch's errors turned into the ValueErrors the visible tests ask for: they pass)
+TORCH_TRANSPOSE = '''
+import torch
+import torch.nn.functional as F
+
+def conv_transpose2d(x, w, b=None, stride=1, padding=0):
+    as_tensor = lambda a: None if a is None else torch.from_numpy(np.asarray(a, dtype=np.float64))
+    try:
+        return F.conv_transpose2d(as_tensor(x), as_tensor(w), as_tensor(b), stride=stride, padding=padding).numpy()
+    except RuntimeError as e:
+        raise ValueError(str(e))
+'''
+TORCH_AVG_BACKWARD = '''
+import torch
+import torch.nn.functional as F
+
+def avg_pool2d_backward(dout, x, size=2, stride=None):
+    if np.ndim(x) != 4:
+        raise ValueError("x must be 4-D")
+    xt = torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
+    try:
+        F.avg_pool2d(xt, size, stride).backward(torch.from_numpy(np.asarray(dout, dtype=np.float64)))
+    except RuntimeError as e:
+        raise ValueError(str(e))
+    return xt.grad.numpy()
+'''
 CORR_ALIAS = '''
 _corr = np.correlate
 def correlate1d(x, k):
@@ -770,6 +798,8 @@ def write_attackers(sub, out):
     add("forbid-lookup", submissions.filled(A1, extra={"conv1d": "import os\n" + LOOKUP_TABLE}), A1)
     add("forbid-thread", submissions.filled(A1, extra={"conv1d": THREAD_SERVER}), A1)
     add("forbid-process", submissions.filled(A1, extra={"conv1d": "import os\n" + PROCESS_SERVER}), A1)
+    add("forbid-torch-08", submissions.filled(A8, extra={"conv_transpose2d": TORCH_TRANSPOSE,
+                                                          "avg_pool2d_backward": TORCH_AVG_BACKWARD}), A8)
     # 02: one test cell deleted, one turned into markdown, one left alone
     nb = submissions.filled(A2)
     del nb.cells[cell_index(nb, "test_correlate2d")]
@@ -1158,6 +1188,18 @@ def test_forbidden_routines_are_caught(graded):
         # only what used them: continuous_convolution, clean and before both, keeps its points
         assert score(graded, student, A1) == course.points(A1)["continuous_convolution"], student
         assert "must not call ready-made convolution routines" in feedback(graded, student, A1)
+
+
+def test_pytorch_in_a_graded_function_costs_that_function_only(graded):
+    """08's transposed convolution and average-pool gradient computed by PyTorch lose their
+    points; the notebook's other functions, the student's own, keep theirs."""
+    student = "forbid-torch-08"
+    for test_cell in ("test_conv_transpose2d", "test_avg_pool2d_backward"):
+        assert cell_score(graded, student, A8, test_cell) == 0, test_cell
+    points = course.points(A8)
+    assert score(graded, student, A8) == total(A8) - points["conv_transpose2d"] - points["avg_pool2d_backward"]
+    text = feedback(graded, student, A8)
+    assert "called torch" in text and "must not call ready-made convolution routines" in text
 
 
 def test_forbidden_routine_bound_as_default_argument_is_caught(graded):

@@ -143,8 +143,8 @@ def _oracle(name, args, kwargs):
         return next(p for p in range(f) if 100 + 2 * p - f + 1 == 100)
     if name in ("conv_params", "fc_params", "conv_macs", "model_summary", "total_params", "receptive_field"):
         return _torch_counts(name, args, kwargs)
-    if name in ("conv2d_backward", "max_pool2d_backward", "softmax_cross_entropy", "adam_step", "im2col",
-                "numerical_gradient"):
+    if name in ("conv2d_backward", "max_pool2d_backward", "avg_pool2d_backward", "conv_transpose2d",
+                "softmax_cross_entropy", "adam_step", "im2col", "numerical_gradient"):
         return _torch_08_10(name, args, kwargs)
     if name == "fft_convolve2d":
         return scipy.signal.convolve2d(*args, mode="valid")
@@ -235,6 +235,16 @@ def _torch_08_10(name, args, kwargs):
         xt = leaf(x)
         F.max_pool2d(xt, kwargs.get("size", 2), kwargs.get("stride")).backward(torch.from_numpy(dout))
         return xt.grad.numpy()
+    if name == "avg_pool2d_backward":
+        dout, x = args
+        xt = leaf(x)
+        F.avg_pool2d(xt, kwargs.get("size", 2), kwargs.get("stride")).backward(torch.from_numpy(dout))
+        return xt.grad.numpy()
+    if name == "conv_transpose2d":
+        x, w = (torch.from_numpy(np.asarray(a, dtype=np.float64)) for a in args)
+        b = kwargs.get("b")
+        return F.conv_transpose2d(x, w, None if b is None else torch.from_numpy(b), stride=kwargs.get("stride", 1),
+                                  padding=kwargs.get("padding", 0)).numpy()
     if name == "im2col":
         x, kh, kw = args
         cols = F.unfold(torch.from_numpy(x), (kh, kw), padding=kwargs.get("padding", 0), stride=kwargs.get("stride", 1))
@@ -268,6 +278,9 @@ WRONG = {
         dout, x, np.asarray(w)[:, :, ::-1, ::-1], b, stride, padding),
     "max_pool2d_backward": lambda dout, x, size=2, stride=None: ref.max_pool2d_backward(dout, x, size, 1)
     if np.shape(dout) == ref.max_pool2d(x, size, 1).shape else np.zeros(np.shape(x)),
+    "avg_pool2d_backward": ref.max_pool2d_backward,
+    "conv_transpose2d": lambda x, w, b=None, stride=1, padding=0: ref.conv_transpose2d(
+        x, np.asarray(w)[:, :, ::-1, ::-1], b, stride, padding),
 }
 
 
@@ -310,3 +323,20 @@ def test_capstone_data_is_split_and_balanced():
     assert set(np.unique(held["labels"])) == set(range(10))
     assert np.bincount(held["labels"]).min() >= 30                     # about a fifth of each digit
     assert held["images"].max() <= 16 and held["images"].min() >= 0
+
+
+def test_output_padding_adds_the_last_rows_of_dx():
+    """Notebook 08, section 15: where conv2d's stride does not fit, the transposed convolution
+    gives the first rows and columns of conv2d's dx, and PyTorch's output_padding the rest."""
+    x, w = rng.normal(size=(1, 2, 8, 8)), rng.normal(size=(3, 2, 3, 3))
+    xt = torch.tensor(x, requires_grad=True)
+    out = F.conv2d(xt, torch.from_numpy(w), stride=2, padding=1)
+    dout = rng.normal(size=tuple(out.shape))
+    out.backward(torch.from_numpy(dout))
+    dx = xt.grad.numpy()
+    assert out.shape[2:] == F.conv2d(torch.zeros(1, 2, 7, 7, dtype=torch.float64), torch.from_numpy(w), stride=2,
+                                     padding=1).shape[2:] == (4, 4)
+    np.testing.assert_allclose(ref.conv_transpose2d(dout, w, stride=2, padding=1), dx[:, :, :7, :7], rtol=1e-12, atol=1e-12)
+    padded = F.conv_transpose2d(torch.from_numpy(dout), torch.from_numpy(w), stride=2, padding=1, output_padding=1)
+    np.testing.assert_allclose(padded.numpy(), dx, rtol=1e-12, atol=1e-12)
+    assert not np.allclose(dx[:, :, 7], 0)

@@ -11,7 +11,7 @@ from .stride_and_padding import zero_pad, conv_output_size, stride_fits, same_pa
 from .pooling import max_pool2d, avg_pool2d, global_avg_pool  # noqa: F401
 from .counting_parameters import conv_params, fc_params, conv_macs, model_summary, total_params  # noqa: F401
 from .receptive_field import receptive_field  # noqa: F401
-from .backpropagation import numerical_gradient, conv2d_backward, max_pool2d_backward  # noqa: F401
+from .backpropagation import numerical_gradient, conv2d_backward, max_pool2d_backward, avg_pool2d_backward, conv_transpose2d  # noqa: F401
 from .fast_convolution import im2col, conv2d_fast, fft_convolve2d  # noqa: F401
 from .capstone_tiny_cnn import softmax_cross_entropy, adam_step  # noqa: F401
 

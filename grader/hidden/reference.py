@@ -234,6 +234,39 @@ def max_pool2d_backward(dout, x, size=2, stride=None):
     return dx
 
 
+
+def avg_pool2d_backward(dout, x, size=2, stride=None):
+    """Every cell of every window collects that window's dout / (kh * kw), added up with np.add.at."""
+    x = np.asarray(x, dtype=np.float64)
+    dout = np.asarray(dout, dtype=np.float64)
+    kh, kw = _pair(size)
+    sh, sw = _pair(size if stride is None else stride)
+    N, C, OH, OW = dout.shape
+    n, c, i, j, p, q = np.indices((N, C, OH, OW, kh, kw), sparse=True)
+    share = np.broadcast_to(dout[..., None, None] / (kh * kw), (N, C, OH, OW, kh, kw))
+    dx = np.zeros_like(x)
+    np.add.at(dx, (n, c, i * sh + p, j * sw + q), share)
+    return dx
+
+
+def conv_transpose2d(x, w, b=None, stride=1, padding=0):
+    """The gather view (not the solution's scatter): spread x out with stride - 1 zeros between
+    its entries, cross-correlate it, padded by K - 1, with the kernel flipped and its channel
+    axes swapped (a full convolution), then crop the padding off both sides."""
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    sh, sw = _pair(stride)
+    ph, pw = _pair(padding)
+    N, C, H, W = x.shape
+    KH, KW = w.shape[2:]
+    spread = np.zeros((N, C, (H - 1) * sh + 1, (W - 1) * sw + 1))
+    spread[:, :, ::sh, ::sw] = x
+    full = conv2d(spread, w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3), padding=(KH - 1, KW - 1))
+    out = full[:, :, ph:full.shape[2] - ph, pw:full.shape[3] - pw]
+    if b is not None:
+        out = out + np.asarray(b, dtype=np.float64)[None, :, None, None]
+    return out
+
 # --- 09: fast convolution --------------------------------------------------------------
 
 def im2col(x, kh, kw, stride=1, padding=0):
