@@ -70,6 +70,8 @@ def call_student(func: Callable, *args, **kwargs):
 
 def as_image(value, what: str, *, batch: bool = False) -> np.ndarray:
     """The 2-D float image in a student's result ((H, W), or (1, 1, H, W) if batch)."""
+    if value is None:
+        raise Unfinished(f"{what} returned None: does the function end with a return?")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
