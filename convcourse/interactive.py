@@ -56,7 +56,8 @@ def _name(func) -> str:
 
 
 def call_student(func: Callable, *args, **kwargs):
-    """func(*args, **kwargs), with any exception turned into a one-line Unfinished."""
+    """func(*args, **kwargs), with any exception turned into a one-line Unfinished. Callers
+    pass copies: a function that changes its input must not change the notebook's photo."""
     try:
         return func(*args, **kwargs)
     except NotImplementedError:
@@ -258,7 +259,7 @@ def explore_kernels(operations, image, kernels: dict, *, default: str | None = N
         k = kernels[kernel]
         kh, kw = k.shape
         call = f"{_name(op)}(image, {kernel})"
-        result = as_image(call_student(op, image, k), call)
+        result = as_image(call_student(op, image.copy(), k.copy()), call)
         H, W = image.shape
         line = _size_line(call, image.shape, result.shape, (H - kh + 1, W - kw + 1),
                           f"{H} - {kh} + 1 = {H - kh + 1} rows, {W} - {kw} + 1 = {W - kw + 1} columns")
@@ -318,7 +319,7 @@ def explore_conv(conv2d, conv_output_size, image, *, dilation: bool = False, max
         args = f"stride={s}, padding={p}" + (f", dilation={d}" if extra else "")
         sizes = [call_student(conv_output_size, n, f, stride=s, padding=p, **extra) for n in image.shape]
         call = f"conv2d(x, w {f} x {f}, {args})"
-        result = as_image(call_student(conv2d, image[None, None], w, stride=s, padding=p, **extra), call,
+        result = as_image(call_student(conv2d, image[None, None].copy(), w, stride=s, padding=p, **extra), call,
                           batch=True)
         span = d * (f - 1) + 1
         how = ", ".join(f"({n} + 2*{p} - {span}) // {s} + 1 = {o}" for n, o in zip(image.shape, sizes))
@@ -361,7 +362,7 @@ def explore_pooling(max_pool2d, avg_pool2d, image, *, max_size: int = 8) -> Expl
     def draw(kind, size, stride):
         pool = pools[kind]
         call = f"{_name(pool)}(x, size={size}, stride={stride})"
-        result = as_image(call_student(pool, image[None, None], size, stride=stride), call, batch=True)
+        result = as_image(call_student(pool, image[None, None].copy(), size, stride=stride), call, batch=True)
         sizes = [(n - size) // stride + 1 for n in image.shape]
         how = ", ".join(f"({n} - {size}) // {stride} + 1 = {o}" for n, o in zip(image.shape, sizes))
         overlap = "overlapping windows" if stride < size else "gaps between windows" if stride > size else "windows tile"

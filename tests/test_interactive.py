@@ -174,3 +174,14 @@ def test_animation_refuses_an_output_of_another_size():
 def test_offline_animation_refuses_a_remote_resource_it_does_not_know():
     with pytest.raises(RuntimeError, match="network"):
         offline_jshtml('<script src="https://cdn.example/player.js"></script>')
+
+
+def test_a_function_that_changes_its_input_leaves_the_notebooks_image_alone():
+    def max_pool2d(x, size=2, stride=None):
+        x[...] = 0                                                # a bug: it writes into its input
+        return a05.max_pool2d(x, size, stride)
+
+    image = PHOTO.copy()
+    explorer = explore_pooling(max_pool2d, a05.avg_pool2d, image)
+    explorer.controls["kind"].value = "average"
+    assert np.array_equal(image, PHOTO)
