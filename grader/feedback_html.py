@@ -9,6 +9,7 @@ adds the same alt text with a regular expression instead of the parse.
 """
 from __future__ import annotations
 
+import copy
 import re
 
 from nbconvert.exporters import HTMLExporter, TemplateExporter
@@ -21,6 +22,13 @@ _IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.IGNORECASE)
 
 class FeedbackHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
+        # A feedback page has no kernel behind it, so never the live widgets of the figures a
+        # student can move (convcourse/interactive.py): without widget state nbconvert shows the
+        # static figure each widget's output carries. (A state left in the metadata by the
+        # student's JupyterLab would only embed stale images, or need the widgets' script.)
+        if "widgets" in nb.get("metadata", {}):
+            nb = copy.deepcopy(nb)
+            del nb.metadata["widgets"]
         # As HTMLExporter.from_notebook_node (nbconvert 7.17), without the BeautifulSoup pass.
         langinfo = nb.metadata.get("language_info", {})
         lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))

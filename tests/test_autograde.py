@@ -188,6 +188,31 @@ def test_hidden_failure_is_named_in_feedback_without_hidden_code(graded):
     assert "wrong values for x of length" in text
 
 
+@pytest.mark.sandbox
+def test_feedback_shows_the_figures_a_student_can_move_without_a_network(graded):
+    """The widgets of 02 and 05 (convcourse/interactive.py) have no frontend in a feedback page:
+    it shows each one's static figure and output size, the animation's frames are in the page,
+    and nothing is fetched but the MathJax of nbgrader's feedback template."""
+    def page(student, aid):
+        return (graded["out"] / "feedback" / student / aid / f"{aid}.html").read_text()
+
+    for student, aid in [("ada", "02_image_convolution"), ("ada", "05_pooling"), ("cai", "02_image_convolution")]:
+        text = page(student, aid)
+        fetched = re.findall(r"<(?:script|link|img)\b[^>]*?\b(?:src|href)=[\"']?((?:https?:)?//[^\"'\s>]+)", text)
+        assert all("mathjax" in url.lower() for url in fetched), (student, aid, fetched)
+        assert "widget-view+json" not in text and "widget-state+json" not in text
+    solved = page("ada", "02_image_convolution")
+    assert re.search(r'<img alt="correlate2d\(image, emboss\): 150 x 128 -&gt; 148 x 126[^"]*" '
+                     r'src="data:image/png;base64,', solved)
+    assert solved.count('= "data:image/png;base64,') == 25            # the animation's frames
+    assert re.search(r'<img alt="max_pool2d\(x, size=2, stride=2\): 150 x 128 -&gt; 75 x 64[^"]*" '
+                     r'src="data:image/png;base64,', page("ada", "05_pooling"))
+    # the blank notebook: the animation needs none of the student's functions, the menu says what is missing
+    blank = visible_text(graded["out"] / "feedback" / "cai" / "02_image_convolution" / "02_image_convolution.html")
+    assert "finish the exercise correlate2d first: it still raises NotImplementedError" in blank
+    assert page("cai", "02_image_convolution").count('= "data:image/png;base64,') == 25
+
+
 @pytest.mark.parametrize("aid,function", GAPS)
 @pytest.mark.sandbox
 def test_an_unimplemented_function_loses_exactly_its_points_and_its_dependents(graded, aid, function):

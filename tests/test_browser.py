@@ -287,3 +287,88 @@ def test_08_runs_with_own_definitions_above_when_earlier_assignments_are_open(la
         assert set(needs(aid)) >= set(missing)
     finally:
         write_package(earlier, assignment_ids())
+
+
+# The figures a student can move (convcourse/interactive.py): the cell that makes the widget,
+# the control to move and what the output-size line says before and after.
+WIDGETS = {
+    "02_image_convolution": ("explore_kernels(", "select", "box blur 5x5",
+                             "150 x 128 -> 148 x 126", "150 x 128 -> 146 x 124"),
+    "05_pooling": ("explore_pooling(", "slider:size", "ArrowRight",
+                   "150 x 128 -> 75 x 64", "150 x 128 -> 74 x 63"),
+}
+
+MARK_CELL = """([text, mark]) => {
+  const nb = window.__nb.content;
+  for (let i = 0; i < nb.model.cells.length; i++) {
+    if (nb.model.cells.get(i).sharedModel.getSource().includes(text)) {
+      nb.widgets[i].node.setAttribute('data-test', mark);
+      return i;
+    }
+  }
+  return -1;
+}"""
+
+
+def show_cell(page, text: str, mark: str):
+    """Scroll to the cell whose source holds `text` (JupyterLab 4 renders only what is in view)
+    and mark its node so that locators can find what is in it."""
+    index = page.evaluate(MARK_CELL, [text, mark])
+    assert index >= 0, text
+    page.evaluate("(i) => window.__nb.content.scrollToItem(i, 'center')", index)
+    page.evaluate(MARK_CELL, [text, mark])       # the node may be new once it is in view
+    return page.locator(f"[data-test={mark}]")
+
+
+@pytest.mark.parametrize("aid", list(WIDGETS))
+def test_moving_a_control_redraws_the_figure_and_the_output_size(lab, aid):
+    page, student_lab = lab
+    cell_text, control, choice, before, after = WIDGETS[aid]
+    watch = Stopwatch(f"{aid} (widgets)")
+    open_notebook(page, _pristine_copy(student_lab, aid, "widgets"))
+    page.evaluate(FILL, solution_sources(aid, notebook_names(aid)[0]))
+    state = restart_and_run_all(page)
+    watch.lap("run all")
+    assert state["errors"] == [], state["errors"]
+    cell = show_cell(page, cell_text, "widget")
+    line, figure = cell.locator(".convcourse-size"), cell.locator("img.convcourse-figure")
+    line.wait_for(timeout=30_000)
+    assert before in line.inner_text()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
+    src = figure.get_attribute("src")
+    page.screenshot(path=str(OUT / f"{aid}-widget-before.png"))
+    if control == "select":
+        cell.locator(".widget-dropdown select").select_option(choice)
+    else:                                   # focus the slider's handle and press a key, as a student can
+        handle = cell.locator(".widget-slider").filter(has_text=control.split(":")[1]).locator(".noUi-handle")
+        handle.focus()
+        page.keyboard.press(choice)
+    page.wait_for_function("([el, text]) => el.innerText.includes(text)", arg=[line.element_handle(), after],
+                           timeout=30_000)
+    page.wait_for_function("([img, old]) => img.src !== old && img.complete && img.naturalWidth > 0",
+                           arg=[figure.element_handle(), src], timeout=30_000)
+    watch.lap("move a control")
+    page.screenshot(path=str(OUT / f"{aid}-widget-after.png"))
+    assert before not in line.inner_text()
+
+
+def test_the_sliding_window_animation_plays_in_jupyterlab(lab):
+    page, student_lab = lab
+    aid = "02_image_convolution"
+    watch = Stopwatch(f"{aid} (animation)")
+    open_notebook(page, _pristine_copy(student_lab, aid, "animation"))    # blank: it needs none of the answers
+    index = page.evaluate(MARK_CELL, ["animate_sliding_window(I7", "animation"])
+    page.evaluate(EDIT_CELL, index)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-above')")
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-cell')")
+    cell = show_cell(page, "animate_sliding_window(I7", "animation")
+    frame = cell.locator(".animation img")
+    page.wait_for_function("(img) => (img.src || '').startsWith('data:image/png')", arg=frame.element_handle(),
+                           timeout=60_000)
+    first = frame.get_attribute("src")
+    cell.locator("button[title='Next frame']").click()
+    page.wait_for_function("([img, old]) => img.src !== old", arg=[frame.element_handle(), first])
+    cell.locator("button[title='Last frame']").click()
+    watch.lap("run and step")
+    page.screenshot(path=str(OUT / f"{aid}-animation.png"))
+    assert cell.locator(".animation img").count() == 1
