@@ -336,6 +336,7 @@ def test_moving_a_control_redraws_the_figure_and_the_output_size(lab, aid):
     assert before in line.inner_text()
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
     src = figure.get_attribute("src")
+    line.scroll_into_view_if_needed()
     page.screenshot(path=str(OUT / f"{aid}-widget-before.png"))
     if control == "select":
         cell.locator(".widget-dropdown select").select_option(choice)
@@ -348,6 +349,7 @@ def test_moving_a_control_redraws_the_figure_and_the_output_size(lab, aid):
     page.wait_for_function("([img, old]) => img.src !== old && img.complete && img.naturalWidth > 0",
                            arg=[figure.element_handle(), src], timeout=30_000)
     watch.lap("move a control")
+    line.scroll_into_view_if_needed()
     page.screenshot(path=str(OUT / f"{aid}-widget-after.png"))
     assert before not in line.inner_text()
 
