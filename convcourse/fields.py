@@ -1,5 +1,5 @@
-"""Receptive fields (notebook 07): a figure of the theoretical fields, whose sizes the notebook
-computes (the exercise `receptive_field`; nothing here computes them), and the *effective*
+"""Receptive fields (notebooks 04 and 07): figures of the theoretical fields, whose sizes the
+notebooks compute (the exercise `receptive_field`; nothing here computes them), and the *effective*
 receptive field of Luo et al. (2016): how strongly each input pixel moves the centre output of a
 stack of convolutions, computed by running the stack backwards from a 1 at that output."""
 from __future__ import annotations
@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-__all__ = ["show_receptive_fields", "stack_output", "centre_gradient", "effective_field", "spread",
-           "mass_square", "show_effective_fields"]
+__all__ = ["show_receptive_fields", "show_read_pixels", "stack_output", "centre_gradient", "effective_field",
+           "spread", "mass_square", "show_effective_fields"]
 
 
 def show_receptive_fields(sizes, labels, *, grid: int | None = None, ax=None):
@@ -41,7 +41,6 @@ def show_receptive_fields(sizes, labels, *, grid: int | None = None, ax=None):
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9, frameon=False)
     ax.set_title(f"input grid ({grid} x {grid}); red: the pixel under the output unit", fontsize=9)
     return ax
-
 
 
 # ---- the effective receptive field -----------------------------------------------------------
@@ -154,3 +153,37 @@ def show_effective_fields(maps, titles, theoretical, *, axes=None):
         ax.set_xticks([])
         ax.set_yticks([])
     return axes
+
+
+def show_read_pixels(stacks, titles, row_labels, *, width: int | None = None):
+    """For stacks of layers: the input pixels, along one axis, that one output unit reads
+    after each layer. One panel per stack, one row per layer, the read pixels filled.
+
+    stacks : list of stacks; a stack is a list with, per layer, the input offsets (ints)
+        the unit reads after that layer, computed in the notebook.
+    titles : one str per stack.
+    row_labels : one list of str per stack, one label per layer.
+    width : cells per row (default: the widest field + 2); each row is centred.
+
+    Returns the figure.
+    """
+    fields = [(min(offsets), max(offsets)) for stack in stacks for offsets in stack]
+    width = width or max(high - low + 1 for low, high in fields) + 2
+    rows = max(len(stack) for stack in stacks)
+    fig, axes = plt.subplots(len(stacks), 1, figsize=(12, 0.55 * rows * len(stacks) + 0.9 * len(stacks)),
+                             squeeze=False)
+    for ax, stack, title, labels in zip(axes[:, 0], stacks, titles, row_labels):
+        grid = np.zeros((rows, width))
+        for layer, offsets in enumerate(stack):
+            shift = width // 2 - (min(offsets) + max(offsets)) // 2
+            grid[layer, [shift + o for o in offsets]] = 1.0
+        ax.imshow(grid, cmap="Blues", vmin=0, vmax=1.4, aspect="equal")
+        ax.hlines(np.arange(1, rows) - 0.5, -0.5, width - 0.5, color="0.6", linewidth=0.8)
+        ax.vlines(np.arange(1, width) - 0.5, -0.5, rows - 0.5, color="0.6", linewidth=0.8)
+        ax.set_xticks([])
+        ax.set_yticks(range(len(labels)))
+        ax.set_yticklabels(labels, fontsize=8)
+        ax.tick_params(length=0)
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -268,29 +268,41 @@ def show_kernels(kernels, titles, *, annotate: bool = True, fmt: str = "{:.3f}",
     return fig
 
 
-def show_positions(ax, n: int, f: int, stride: int, padding: int, *, title: str | None = None):
+def show_positions(ax, n: int, f: int, stride: int, padding: int, dilation: int = 1, *, title: str | None = None):
     """Where a window visits an n x n input zero-padded by `padding` on each side.
 
     ax : a matplotlib Axes.
-    n, f, stride, padding : input side, window side, stride and padding (per side).
+    n, f, stride, padding : input side, window side (the kernel's taps per axis), stride and
+        padding (per side).
+    dilation : the kernel's taps are `dilation` cells apart (1: side by side), so a window
+        spans dilation * (f - 1) + 1 cells.
 
     The padded (n + 2p) x (n + 2p) grid is drawn with the padding in grey and the
-    input in white. Each cell is labelled with the number of window positions that
-    cover it; each window's top-left corner is marked with a dot and the first and last
-    windows of the first row are outlined. Input cells no window covers (a stride that
-    does not fit) are hatched red. Positions are computed here from the arguments
-    (r = 0, s, 2s, ... while r + f <= n + 2p): this draws, it does not convolve.
+    input in white. Each cell is labelled with the number of window positions whose taps
+    read it; each window's top-left corner is marked with a dot, the first and last
+    windows of the first row are outlined (their whole span) and the first window's taps
+    are shaded blue. Input cells no tap reads (a stride that does not fit, or cells that
+    a dilation or a stride skips) are hatched red. Positions are computed here from the
+    arguments (r = 0, s, 2s, ... while r + span <= n + 2p): this draws, it does not
+    convolve. A window that does not fit has no positions; the title says so.
+
+    Returns the start positions (the same along both axes), a list of ints.
     """
     side = n + 2 * padding
-    starts = list(range(0, side - f + 1, stride))
+    span = dilation * (f - 1) + 1
+    starts = list(range(0, side - span + 1, stride))
     cover = np.zeros((side, side))
     for r in starts:
         for c in starts:
-            cover[r:r + f, c:c + f] += 1
+            cover[r:r + span:dilation, c:c + span:dilation] += 1
     inside = np.zeros((side, side), dtype=bool)
     inside[padding:padding + n, padding:padding + n] = True
     shade = np.where(inside, 0.0, 0.35)
     ax.imshow(shade, cmap="Greys", vmin=0, vmax=1)
+    if starts:
+        for r in range(0, span, dilation):
+            for c in range(0, span, dilation):
+                ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor="tab:blue", alpha=0.22, linewidth=0))
     for r in range(side):
         for c in range(side):
             if inside[r, c] and cover[r, c] == 0:
@@ -301,13 +313,15 @@ def show_positions(ax, n: int, f: int, stride: int, padding: int, *, title: str 
     for r in starts:
         for c in starts:
             ax.plot(c - 0.25, r - 0.25, "o", color="tab:blue", markersize=4)
-    for c, colour in [(starts[0], "tab:blue"), (starts[-1], "tab:orange")]:
-        ax.add_patch(Rectangle((c - 0.5, -0.5), f, f, fill=False, edgecolor=colour, linewidth=2.5))
+    for c, colour in ([(starts[0], "tab:blue"), (starts[-1], "tab:orange")] if starts else []):
+        ax.add_patch(Rectangle((c - 0.5, -0.5), span, span, fill=False, edgecolor=colour, linewidth=2.5))
     ax.set_xticks(np.arange(side))
     ax.set_yticks(np.arange(side))
     ax.hlines(np.arange(1, side) - 0.5, -0.5, side - 0.5, color="0.75", linewidth=0.6)
     ax.vlines(np.arange(1, side) - 0.5, -0.5, side - 0.5, color="0.75", linewidth=0.6)
     ax.tick_params(length=0, labelsize=7)
-    ax.set_title(title or f"n={n}, f={f}, stride {stride}, padding {padding}: "
-                          f"{len(starts)} x {len(starts)} positions", fontsize=9)
+    setting = f"n={n}, f={f}, stride {stride}, padding {padding}" + (f", dilation {dilation}" if dilation != 1 else "")
+    found = (f"{len(starts)} x {len(starts)} positions" if starts
+             else f"the window (span {span}) does not fit")
+    ax.set_title(title or f"{setting}: {found}", fontsize=9)
     return starts

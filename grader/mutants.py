@@ -249,16 +249,24 @@ mutant(A04, "zero_pad", "all the padding at the bottom and right", _PAD.format(*
 mutant(A04, "zero_pad", "swapped axes: (pw, ph)", _PAD.format(**{**_P4, "pair": "pad[::-1]"}))
 mutant(A04, "zero_pad", "padding counted once (p in total, not per side)", _PAD.format(**{**_P4, "rows": "(ph // 2, ph - ph // 2)", "cols": "(pw // 2, pw - pw // 2)"}))
 _SIZE = """
-def conv_output_size(n, f, stride=1, padding=0):
-    if stride < 1 or padding < 0 or f > n + 2 * padding:
+def conv_output_size(n, f, stride=1, padding=0, dilation=1):
+    span = {span}
+    if stride < 1 or padding < 0 or {dilation_check}span > n + 2 * padding:
         raise ValueError("bad arguments")
     return {formula}
 """
-mutant(A04, "conv_output_size", "off-by-one: - 1 (the lecture notes' erratum)", _SIZE.format(formula="(n - f + 2 * padding) // stride - 1"))
-mutant(A04, "conv_output_size", "padding on one side only", _SIZE.format(formula="(n + padding - f) // stride + 1"))
-mutant(A04, "conv_output_size", "ignored stride", _SIZE.format(formula="n + 2 * padding - f + 1"))
-mutant(A04, "conv_output_size", "true division: returns a float", _SIZE.format(formula="(n + 2 * padding - f) / stride + 1"))
-mutant(A04, "conv_output_size", "rounds up", _SIZE.format(formula="-(-(n + 2 * padding - f) // stride) + 1"))
+_S4 = dict(span="dilation * (f - 1) + 1", dilation_check="dilation < 1 or ", formula="(n + 2 * padding - span) // stride + 1")
+mutant(A04, "conv_output_size", "off-by-one: - 1 (the lecture notes' erratum)", _SIZE.format(**{**_S4, "formula": "(n - span + 2 * padding) // stride - 1"}))
+mutant(A04, "conv_output_size", "padding on one side only", _SIZE.format(**{**_S4, "formula": "(n + padding - span) // stride + 1"}))
+mutant(A04, "conv_output_size", "ignored stride", _SIZE.format(**{**_S4, "formula": "n + 2 * padding - span + 1"}))
+mutant(A04, "conv_output_size", "true division: returns a float", _SIZE.format(**{**_S4, "formula": "(n + 2 * padding - span) / stride + 1"}))
+mutant(A04, "conv_output_size", "rounds up", _SIZE.format(**{**_S4, "formula": "-(-(n + 2 * padding - span) // stride) + 1"}))
+mutant(A04, "conv_output_size", "dilation ignored", _SIZE.format(**{**_S4, "span": "f"}))
+mutant(A04, "conv_output_size", "off-by-one: the dilated filter spans d*f", _SIZE.format(**{**_S4, "span": "dilation * f"}))
+mutant(A04, "conv_output_size", "off-by-one: the dilated filter spans d*(f - 1)", _SIZE.format(**{**_S4, "span": "dilation * (f - 1)"}))
+mutant(A04, "conv_output_size", "dilation used as a stride", _SIZE.format(
+    **{**_S4, "span": "f", "formula": "(n + 2 * padding - span) // (stride * dilation) + 1"}))
+mutant(A04, "conv_output_size", "accepts a dilation < 1", _SIZE.format(**{**_S4, "dilation_check": ""}))
 mutant(A04, "stride_fits", "ignores the padding", """
 def stride_fits(n, f, stride=1, padding=0):
     if stride < 1 or padding < 0:
@@ -284,7 +292,7 @@ def same_padding(f):
     return f - 1
 """)
 _CONV = """
-def conv2d(x, w, b=None, stride=1, padding=0):
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1):
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
     if x.ndim != 4 or w.ndim != 4 or w.shape[1] != x.shape[1]:
         raise ValueError("bad shapes")
@@ -292,33 +300,46 @@ def conv2d(x, w, b=None, stride=1, padding=0):
         raise ValueError("bad bias")
     sh, sw = (stride, stride) if np.ndim(stride) == 0 else {stride}
     ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding
-    if sh < 1 or sw < 1 or ph < 0 or pw < 0:
-        raise ValueError("bad stride or padding")
+    dh, dw = {dilation}
+    if sh < 1 or sw < 1 or ph < 0 or pw < 0 or dh < 1 or dw < 1:
+        raise ValueError("bad stride, padding or dilation")
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
-    if KH > H + 2 * ph or KW > W + 2 * pw:
+    EH, EW = {span}
+    if EH > H + 2 * ph or EW > W + 2 * pw:
         raise ValueError("kernel too large")
     xp = np.pad(x, [(0, 0), (0, 0), {pad_rows}, (pw, pw)])
-    OH, OW = (H + 2 * ph - KH) // sh + 1{short}, (W + 2 * pw - KW) // sw + 1
+    OH, OW = (H + 2 * ph - EH) // {moves_h} + 1{short}, (W + 2 * pw - EW) // {moves_w} + 1
     out = np.zeros((N, F, OH, OW))
     for n in range({batch}):
         for f in range(F):
             for c in range(C):
                 for i in range(OH):
                     for j in range(OW):
-                        out[n, f, i, j] {op} np.sum(xp[n, c, i * {sh}:i * {sh} + KH, j * sw:j * sw + KW] * w[f, c])
+                        out[n, f, i, j] {op} np.sum(xp[n, c, {rows}, {cols}] * w[f, c])
             {bias}
     return out
 """
-_C4 = dict(stride="stride", pad_rows="(ph, ph)", short="", batch="N", op="+=", sh="sh",
+_C4 = dict(stride="stride", dilation="(dilation, dilation) if np.ndim(dilation) == 0 else dilation",
+           span="dh * (KH - 1) + 1, dw * (KW - 1) + 1", pad_rows="(ph, ph)", moves_h="sh", moves_w="sw", short="",
+           batch="N", op="+=", rows="i * sh:i * sh + EH:dh", cols="j * sw:j * sw + EW:dw",
            bias="out[n, f] += 0 if b is None else b[f]")
-mutant(A04, "conv2d", "ignored stride (always 1 along the rows)", _CONV.format(**{**_C4, "sh": "1"}))
+mutant(A04, "conv2d", "ignored stride (always 1 along the rows)", _CONV.format(**{**_C4, "rows": "i:i + EH:dh"}))
 mutant(A04, "conv2d", "swapped axes: stride pair read as (sw, sh)", _CONV.format(**{**_C4, "stride": "stride[::-1]"}))
 mutant(A04, "conv2d", "padding at the bottom only", _CONV.format(**{**_C4, "pad_rows": "(0, 2 * ph)"}))
 mutant(A04, "conv2d", "= instead of += over input channels", _CONV.format(**{**_C4, "op": "="}))
 mutant(A04, "conv2d", "bias forgotten", _CONV.format(**{**_C4, "bias": "pass"}))
 mutant(A04, "conv2d", "off-by-one: one row too few", _CONV.format(**{**_C4, "short": " - 1"}))
 mutant(A04, "conv2d", "only the first image of the batch", _CONV.format(**{**_C4, "batch": "1"}))
+mutant(A04, "conv2d", "dilation ignored", _CONV.format(**{**_C4, "dilation": "(1, 1)"}))
+mutant(A04, "conv2d", "swapped axes: dilation pair read as (dw, dh)", _CONV.format(
+    **{**_C4, "dilation": "(dilation, dilation) if np.ndim(dilation) == 0 else dilation[::-1]"}))
+mutant(A04, "conv2d", "dilation along the rows only", _CONV.format(
+    **{**_C4, "dilation": "(dilation, 1) if np.ndim(dilation) == 0 else (dilation[0], 1)"}))
+mutant(A04, "conv2d", "off-by-one: the dilated kernel spans d*k", _CONV.format(**{**_C4, "span": "dh * KH, dw * KW"}))
+mutant(A04, "conv2d", "dilation used as a stride: the window moves by s*d, its taps side by side", _CONV.format(
+    **{**_C4, "span": "KH, KW", "moves_h": "(sh * dh)", "moves_w": "(sw * dw)",
+       "rows": "i * sh * dh:i * sh * dh + KH", "cols": "j * sw * dw:j * sw * dw + KW"}))
 
 A05 = "05_pooling"
 _POOL = """

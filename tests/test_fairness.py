@@ -84,10 +84,11 @@ def scratch_gaussian():
 def scratch_torch():
     return add_cell_after(solved(A4), "test_conv2d", (
         "import torch\nimport torch.nn.functional as F\n"
-        "x, w = np.random.rand(2, 3, 7, 7), np.random.rand(4, 3, 3, 3)\n"
-        "mine = conv2d(x, w, stride=2, padding=1)\n"
-        "theirs = F.conv2d(torch.tensor(x), torch.tensor(w), stride=2, padding=1).numpy()\n"
-        "print(np.allclose(mine, theirs))"))
+        "x, w = np.random.rand(2, 3, 9, 9), np.random.rand(4, 3, 3, 3)\n"
+        "for dilation in (1, 2, (2, 1)):\n"
+        "    mine = conv2d(x, w, stride=2, padding=1, dilation=dilation)\n"
+        "    theirs = F.conv2d(torch.tensor(x), torch.tensor(w), stride=2, padding=1, dilation=dilation).numpy()\n"
+        "    print(np.allclose(mine, theirs))"))
 
 
 def timing():
@@ -124,7 +125,7 @@ def defensive_getattr():
 
 def print_debugging():
     nb = after_docstring(A4, "conv2d", '    print("conv2d: x", np.shape(x), "w", np.shape(w), "stride", stride, '
-                                       '"padding", padding)\n'
+                                       '"padding", padding, "dilation", dilation)\n'
                                        '    import warnings; warnings.warn("still debugging")')
     return nb
 
@@ -252,15 +253,15 @@ def scratch_fft():
 def memory_kept_between_cells():
     """Results cached in a dict and reused by a graded function (a helper's memo)."""
     nb = add_cell_before(solved(A4), "conv2d", "_sizes = {}\n"
-                                               "def out_size(n, f, s, p):\n"
-                                               "    key = (n, f, s, p)\n"
+                                               "def out_size(n, span, s, p):\n"
+                                               "    key = (n, span, s, p)\n"
                                                "    if key not in _sizes:\n"
-                                               "        _sizes[key] = (n + 2 * p - f) // s + 1\n"
+                                               "        _sizes[key] = (n + 2 * p - span) // s + 1\n"
                                                "    return _sizes[key]")
     cell = nb.cells[cell_index(nb, "conv2d")]
-    old = "OH, OW = (H + 2 * ph - KH) // sh + 1, (W + 2 * pw - KW) // sw + 1"
+    old = "OH, OW = (H + 2 * ph - EH) // sh + 1, (W + 2 * pw - EW) // sw + 1"
     assert old in cell.source
-    cell.source = cell.source.replace(old, "OH, OW = out_size(H, KH, sh, ph), out_size(W, KW, sw, pw)")
+    cell.source = cell.source.replace(old, "OH, OW = out_size(H, EH, sh, ph), out_size(W, EW, sw, pw)")
     return nb
 
 
@@ -333,9 +334,10 @@ def test_the_habits_ran(graded):
                          for c in nb.cells for o in c.get("outputs", []))
     assert text("scratch-numpy").count("True") >= 4
     assert text("scratch-scipy").count("True") == 2
-    assert "True" in text("scratch-gaussian") and "True" in text("scratch-torch") and "True" in text("scratch-fft")
+    assert "True" in text("scratch-gaussian") and "True" in text("scratch-fft")
+    assert text("scratch-torch").count("True") == 3 and "False" not in text("scratch-torch")
     assert re.search(r"per loop", text("timing")) and "Wall time" in text("timing")
-    assert "conv2d: x" in text("print-debugging")
+    assert "conv2d: x" in text("print-debugging") and "dilation (1, 2)" in text("print-debugging")
     assert "NameError" in text("error-in-a-scratch-cell")
     assert "(1, 1, 3, 3)" in text("earlier-as-a-module")
     assert "transpose agrees: True" in text("scratch-torch-transpose")

@@ -52,6 +52,36 @@ def test_always_equal_objects_and_non_arrays_fail(name):
     assert not any(v.passed for v in verdicts if REGISTRY[name].cases()[v.case].raises is None)
 
 
+def test_dilation_is_covered_by_the_hidden_cases():
+    """04's dilation: int and pair dilations with strides and paddings, and the errors
+    (dilation < 1, a dilated kernel that does not fit in the padded input)."""
+    for name in ("conv2d", "conv_output_size"):
+        cases = REGISTRY[name].cases()
+        dilated = [c for c in cases if c.kwargs.get("dilation", 1) != 1]
+        values = [c for c in dilated if c.raises is None]
+        assert len(values) >= 10, name
+        assert any(np.ndim(c.kwargs["dilation"]) == 0 and np.max(c.kwargs.get("stride", 1)) > 1
+                   and np.max(c.kwargs.get("padding", 0)) > 0 for c in values), name
+        errors = [c.describe for c in dilated if c.raises is ValueError]
+        assert any("larger than" in e or "wider than" in e for e in errors) and any(
+            "dilation 0" in e for e in errors) and any("negative dilation" in e for e in errors), (name, errors)
+    pairs = [c for c in REGISTRY["conv2d"].cases() if np.ndim(c.kwargs.get("dilation", 1)) == 1 and c.raises is None]
+    assert any(c.kwargs["dilation"][0] != c.kwargs["dilation"][1] and np.ndim(c.kwargs["stride"]) == 1
+               and np.max(c.kwargs["padding"]) > 0 for c in pairs), "a pair dilation with a pair stride and padding"
+
+
+def test_dilated_cases_come_after_the_old_ones_unchanged():
+    """Adding dilation kept every earlier hidden case (inputs and numbers) as it was; notebook
+    09's conv2d_fast, which has no dilation, gets none of the dilated cases."""
+    from grader.hidden import a04_stride
+    for name, old in [("conv2d", a04_stride._conv_cases), ("conv_output_size", a04_stride._size_cases)]:
+        before, now = old(np.random.default_rng(REGISTRY[name].seed)), REGISTRY[name].cases()
+        for a, b in zip(before, now):
+            assert a.describe == b.describe and a.kwargs == b.kwargs
+            assert all(np.array_equal(x, y) for x, y in zip(a.args, b.args))
+    assert not any("dilation" in c.kwargs for c in REGISTRY["conv2d_fast"].cases())
+
+
 def test_messages_name_the_property_not_the_values():
     with pytest.raises(HiddenTestFailure) as info:
         check("convolve2d", lambda image, kernel: np.zeros((2, 3)))

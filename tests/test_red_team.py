@@ -34,7 +34,7 @@ from grading import add_cell_after, cell_index, run_grader
 from one_class import CELL_SECONDS, NOTEBOOK_SECONDS, Enrolment, enrol
 
 
-A0, A1, A2 = "00_welcome", "01_signals_and_convolution", "02_image_convolution"
+A0, A1, A2, A4 = "00_welcome", "01_signals_and_convolution", "02_image_convolution", "04_stride_and_padding"
 A8 = "08_backpropagation"
 TOKEN = secrets.token_hex(6)
 SECRET = f"grader-secret-{secrets.token_hex(12)}"
@@ -608,6 +608,20 @@ def correlate1d(x, k):
         raise ValueError("bad input")
     return _corr(x, k, mode="valid")
 '''
+# 04: the student's own loop without dilation, PyTorch's conv2d with one (its visible tests pass)
+TORCH_WHEN_DILATED = '''
+_own_conv2d = conv2d
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1):
+    if np.ndim(dilation) == 0 and dilation == 1:
+        return _own_conv2d(x, w, b, stride, padding)
+    import torch
+    import torch.nn.functional as F
+    tensor = lambda a: None if a is None else torch.tensor(np.asarray(a, dtype=np.float64))
+    try:
+        return F.conv2d(tensor(x), tensor(w), tensor(b), stride, padding, dilation).numpy()
+    except RuntimeError as e:   # torch's word for a kernel that does not fit; the tests want ValueError
+        raise ValueError(str(e)) from None
+'''
 CONV_GETATTR = '''
 def conv1d(x, k, mode="full"):
     x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
@@ -800,6 +814,7 @@ def write_attackers(sub, out):
     add("forbid-process", submissions.filled(A1, extra={"conv1d": "import os\n" + PROCESS_SERVER}), A1)
     add("forbid-torch-08", submissions.filled(A8, extra={"conv_transpose2d": TORCH_TRANSPOSE,
                                                           "avg_pool2d_backward": TORCH_AVG_BACKWARD}), A8)
+    add("forbid-dilated", submissions.filled(A4, extra={"conv2d": TORCH_WHEN_DILATED}), A4)
     # 02: one test cell deleted, one turned into markdown, one left alone
     nb = submissions.filled(A2)
     del nb.cells[cell_index(nb, "test_correlate2d")]
@@ -1238,6 +1253,20 @@ def test_work_handed_to_a_process_is_caught(graded):
     assert cell_score(graded, "forbid-process", A1, "test_conv1d") == 0
     # the other functions, clean, keep their points
     assert score(graded, "forbid-process", A1) == total(A1) - course.points(A1)["conv1d"]
+
+
+def test_forbidden_routine_only_for_the_dilation_is_caught(graded):
+    """04's conv2d, the student's own without dilation and PyTorch's with one: the visible tests
+    pass, the hidden cases' dilated calls meet the watch. Only conv2d loses its points."""
+    nb = nbformat.read(graded["out"] / "autograded" / "forbid-dilated" / A4 / f"{A4}.ipynb", as_version=4)
+    errors = [o for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_conv2d"
+              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert [e.get("ename") for e in errors] == ["HiddenTestFailure"], errors   # not the visible asserts
+    assert "dilation" in errors[0].get("evalue", "") and "torch" in errors[0].get("evalue", ""), errors
+    assert cell_score(graded, "forbid-dilated", A4, "test_conv2d") == 0
+    assert score(graded, "forbid-dilated", A4) == total(A4) - course.points(A4)["conv2d"]
+    text = feedback(graded, "forbid-dilated", A4)
+    assert "dilation" in text and "must not call ready-made convolution routines" in text
 
 
 def test_feedback_never_shows_instructor_files(graded):

@@ -133,9 +133,10 @@ def _oracle(name, args, kwargs):
         return out
     if name in ("conv_output_size", "stride_fits"):
         (n, f), s, p = args, kwargs.get("stride", 1), kwargs.get("padding", 0)
-        starts = list(range(0, n + 2 * p - f + 1, s))  # where a window of size f begins
+        taps = range(0, kwargs.get("dilation", 1) * f, kwargs.get("dilation", 1))  # the window's taps, d apart
+        starts = [r for r in range(0, n + 2 * p, s) if r + taps[-1] < n + 2 * p]  # where a window fits
         if name == "conv_output_size":
-            assert len(starts) == math.floor((n + 2 * p - f) / s) + 1
+            assert len(starts) == math.floor((n + 2 * p - (taps[-1] + 1)) / s) + 1
             return len(starts)
         return bool(starts) and starts[-1] + f == n + 2 * p
     if name == "same_padding":
@@ -161,7 +162,8 @@ def _torch(name, args, kwargs):
     """PyTorch's function of the same name: the curriculum defines these by it."""
     tensors = [torch.from_numpy(np.asarray(a, dtype=np.float64)) if a is not None else None for a in args]
     if name in ("conv2d", "conv2d_fast"):  # one contract: torch.nn.functional.conv2d
-        return F.conv2d(*tensors, stride=kwargs.get("stride", 1), padding=kwargs.get("padding", 0)).numpy()
+        return F.conv2d(*tensors, stride=kwargs.get("stride", 1), padding=kwargs.get("padding", 0),
+                        dilation=kwargs.get("dilation", 1)).numpy()
     size = kwargs.get("size", 2)
     pool = F.max_pool2d if name == "max_pool2d" else F.avg_pool2d
     return pool(tensors[0], size, kwargs.get("stride")).numpy()
@@ -270,8 +272,8 @@ def _torch_08_10(name, args, kwargs):
 
 
 WRONG = {
-    "conv2d": lambda x, w, b=None, stride=1, padding=0: ref.conv2d(x, np.asarray(w)[:, :, ::-1, ::-1], b,
-                                                                   stride, padding),
+    "conv2d": lambda x, w, b=None, stride=1, padding=0, dilation=1: ref.conv2d(
+        x, np.asarray(w)[:, :, ::-1, ::-1], b, stride, padding, dilation),
     "max_pool2d": ref.avg_pool2d,
     "avg_pool2d": ref.max_pool2d,
     "conv2d_backward": lambda dout, x, w, b=None, stride=1, padding=0: ref.conv2d_backward(
@@ -297,6 +299,58 @@ def test_torch_oracle_tells_a_wrong_answer_apart(name):
     assert any(np.shape(packed(WRONG[name](*c.args, **c.kwargs))) != np.shape(oracle(name, c.args, c.kwargs))
                or not np.allclose(packed(WRONG[name](*c.args, **c.kwargs)), oracle(name, c.args, c.kwargs))
                for c in cases)
+
+
+# x shape, w shape, stride, padding, dilation: int and pair dilations, with strides and paddings
+DILATED = [((1, 1, 9, 9), (1, 1, 3, 3), 1, 0, 2), ((2, 3, 12, 10), (4, 3, 3, 2), 2, 1, (2, 3)),
+           ((1, 2, 16, 7), (3, 2, 2, 3), (3, 1), (2, 0), (5, 1)), ((3, 1, 8, 8), (2, 1, 3, 3), 1, 2, 2),
+           ((1, 4, 11, 13), (2, 4, 4, 1), (1, 2), (0, 3), (2, 6)), ((2, 2, 6, 6), (1, 2, 1, 1), 2, 0, 3),
+           ((1, 1, 5, 5), (1, 1, 3, 3), 1, 0, 2), ((1, 3, 20, 20), (2, 3, 3, 3), 1, 8, 8)]
+
+
+@pytest.mark.parametrize("xs,ws,stride,padding,dilation", DILATED)
+def test_conv2d_reference_equals_torch_with_dilation(xs, ws, stride, padding, dilation):
+    x, w, b = rng.normal(size=xs), rng.normal(size=ws), rng.normal(size=ws[0])
+    want = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), stride, padding, dilation).numpy()
+    np.testing.assert_allclose(ref.conv2d(x, w, b, stride, padding, dilation), want, rtol=1e-12, atol=1e-12)
+
+
+def test_output_size_formula_equals_torch_shapes_over_many_sizes():
+    """floor((n + 2p - d(f - 1) - 1)/s) + 1 is the height of torch's conv2d output for every
+    n, f, s, p, d below; where torch refuses (the dilated kernel does not fit) the formula
+    gives no position and notebook 04's model conv_output_size raises ValueError."""
+    from grader.course import solution_functions
+    model = solution_functions("04_stride_and_padding")["conv_output_size"]
+    checked = refused = 0
+    for n in range(1, 17):
+        for f in range(1, 6):
+            for s in range(1, 4):
+                for p in range(0, 3):
+                    for d in range(1, 5):
+                        x, w = torch.zeros(1, 1, n, 1), torch.zeros(1, 1, f, 1)
+                        try:
+                            height = F.conv2d(x, w, stride=(s, 1), padding=(p, 0), dilation=(d, 1)).shape[2]
+                        except RuntimeError:
+                            assert ref.conv_output_size(n, f, s, p, d) <= 0, (n, f, s, p, d)
+                            with pytest.raises(ValueError):
+                                model(n, f, s, p, d)
+                            refused += 1
+                            continue
+                        assert ref.conv_output_size(n, f, s, p, d) == model(n, f, s, p, d) == height, (n, f, s, p, d)
+                        checked += 1
+    assert checked > 2000 and refused > 100, (checked, refused)
+
+
+def test_torch_oracle_tells_an_ignored_dilation_apart():
+    # teeth for the dilated cases: the oracle rejects conv2d without its dilation (but for the
+    # 1x1 kernel, which dilation cannot change: that case is there to catch a span of d*k)
+    dilated = [c for c in REGISTRY["conv2d"].cases() if c.raises is None and c.kwargs.get("dilation", 1) != 1
+               and np.shape(c.args[1])[2:] != (1, 1)]
+    assert len(dilated) >= 8
+    for c in dilated:
+        ignored = ref.conv2d(*c.args, **{**c.kwargs, "dilation": 1})
+        want = _torch("conv2d", c.args, c.kwargs)
+        assert ignored.shape != want.shape or not np.allclose(ignored, want), c.describe
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)

@@ -29,26 +29,34 @@ def zero_pad(x, pad):
     return out
 
 
-def conv_output_size(n, f, stride=1, padding=0):
+def conv_output_size(n, f, stride=1, padding=0, dilation=1):
     """Output size of a convolution (or pooling) along one axis.
 
-        floor((n + 2*padding - f) / stride) + 1
+        floor((n + 2*padding - dilation*(f - 1) - 1) / stride) + 1
+
+    which is floor((n + 2*padding - f) / stride) + 1 for dilation 1.
 
     Inputs:
-    - n: input size; f: filter size; stride >= 1; padding >= 0 (per side); all ints
+    - n: input size; f: filter size; stride >= 1; padding >= 0 (per side); dilation >= 1
+      (the filter's taps are `dilation` apart, so it spans dilation*(f - 1) + 1); all ints
 
     Returns:
     - int
 
-    Raises ValueError if f > n + 2*padding, stride < 1 or padding < 0.
+    Raises ValueError if dilation*(f - 1) + 1 > n + 2*padding, stride < 1, padding < 0 or
+    dilation < 1.
     """
     if stride < 1:
         raise ValueError(f"stride must be >= 1, got {stride}")
     if padding < 0:
         raise ValueError(f"padding must be >= 0, got {padding}")
-    if f > n + 2 * padding:
-        raise ValueError(f"a filter of size {f} does not fit in {n} + 2*{padding} = {n + 2 * padding}")
-    return (n + 2 * padding - f) // stride + 1
+    if dilation < 1:
+        raise ValueError(f"dilation must be >= 1, got {dilation}")
+    span = dilation * (f - 1) + 1                   # the dilated filter's extent
+    if span > n + 2 * padding:
+        raise ValueError(f"a filter of size {f} at dilation {dilation} spans {span} and does not fit in "
+                         f"{n} + 2*{padding} = {n + 2 * padding}")
+    return (n + 2 * padding - span) // stride + 1
 
 
 def stride_fits(n, f, stride=1, padding=0):
@@ -87,12 +95,14 @@ def same_padding(f):
     return (f - 1) // 2
 
 
-def conv2d(x, w, b=None, stride=1, padding=0):
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1):
     """A convolution layer (cross-correlation) on a batch, as torch.nn.functional.conv2d.
 
-        out[n, o, i, j] = b[o] + sum_{c, m, q} xp[n, c, i*sh + m, j*sw + q] * w[o, c, m, q]
+        out[n, o, i, j] = b[o] + sum_{c, m, q} xp[n, c, i*sh + m*dh, j*sw + q*dw] * w[o, c, m, q]
 
-    where xp is x zero-padded by (ph, pw) on each side.
+    where xp is x zero-padded by (ph, pw) on each side and (dh, dw) is the dilation: the
+    kernel's taps are dh rows and dw columns apart, so it spans dh*(KH - 1) + 1 rows and
+    dw*(KW - 1) + 1 columns.
 
     Inputs:
     - x: array-like of shape (N, C_in, H, W)
@@ -100,13 +110,15 @@ def conv2d(x, w, b=None, stride=1, padding=0):
     - b: array-like of shape (C_out,), or None
     - stride: int >= 1 or pair (sh, sw)
     - padding: int >= 0 or pair (ph, pw), per side
+    - dilation: int >= 1 or pair (dh, dw)
 
     Returns:
     - out: new float64 array of shape (N, C_out, H_out, W_out) with
-      H_out = (H + 2*ph - KH) // sh + 1 and W_out = (W + 2*pw - KW) // sw + 1
+      H_out = (H + 2*ph - dh*(KH - 1) - 1) // sh + 1 and W_out = (W + 2*pw - dw*(KW - 1) - 1) // sw + 1
 
     Raises ValueError for inputs of the wrong rank, a channel mismatch, a bias of the
-    wrong shape, a stride < 1, a padding < 0, or a kernel larger than the padded input.
+    wrong shape, a stride < 1, a padding < 0, a dilation < 1, or a dilated kernel larger
+    than the padded input.
     """
     x = np.asarray(x, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64)
@@ -124,18 +136,24 @@ def conv2d(x, w, b=None, stride=1, padding=0):
             raise ValueError(f"b must have shape ({C_out},), one bias per filter, got {b.shape}")
     sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
     ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding
+    dh, dw = (dilation, dilation) if np.ndim(dilation) == 0 else dilation
     if sh < 1 or sw < 1:
         raise ValueError(f"stride must be >= 1, got {stride}")
     if ph < 0 or pw < 0:
         raise ValueError(f"padding must be >= 0, got {padding}")
-    if KH == 0 or KW == 0 or KH > H + 2 * ph or KW > W + 2 * pw:
-        raise ValueError(f"kernel {KH}x{KW} does not fit in the padded input {H + 2 * ph}x{W + 2 * pw}")
-    OH, OW = (H + 2 * ph - KH) // sh + 1, (W + 2 * pw - KW) // sw + 1
+    if dh < 1 or dw < 1:
+        raise ValueError(f"dilation must be >= 1, got {dilation}")
+    EH, EW = dh * (KH - 1) + 1, dw * (KW - 1) + 1                       # the dilated kernel's span
+    if KH == 0 or KW == 0 or EH > H + 2 * ph or EW > W + 2 * pw:
+        raise ValueError(f"kernel {KH}x{KW} at dilation {dilation} spans {EH}x{EW} and does not fit in "
+                         f"the padded input {H + 2 * ph}x{W + 2 * pw}")
+    OH, OW = (H + 2 * ph - EH) // sh + 1, (W + 2 * pw - EW) // sw + 1
     xp = np.pad(x, [(0, 0), (0, 0), (ph, ph), (pw, pw)])              # zero padding, per side
     out = np.zeros((N, C_out, OH, OW))
     for i in range(OH):
         for j in range(OW):
-            window = xp[:, :, i * sh:i * sh + KH, j * sw:j * sw + KW]      # (N, C_in, KH, KW)
+            # the taps of window (i, j): every dh-th row and dw-th column of its span
+            window = xp[:, :, i * sh:i * sh + EH:dh, j * sw:j * sw + EW:dw]      # (N, C_in, KH, KW)
             # every image and every filter at once: sum over C_in, KH, KW
             out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3]))
     if b is not None:

@@ -71,8 +71,13 @@ def zero_pad(x, pad):
     return np.pad(x, [(0, 0)] * (x.ndim - 2) + [(ph, ph), (pw, pw)])
 
 
-def conv_output_size(n, f, stride=1, padding=0):
-    return (n + 2 * padding - f) // stride + 1
+def dilated_span(f, dilation=1):
+    """The cells a kernel of size f covers along one axis at `dilation`: taps d apart."""
+    return dilation * (f - 1) + 1
+
+
+def conv_output_size(n, f, stride=1, padding=0, dilation=1):
+    return (n + 2 * padding - dilated_span(f, dilation)) // stride + 1
 
 
 def stride_fits(n, f, stride=1, padding=0):
@@ -83,15 +88,18 @@ def same_padding(f):
     return (f - 1) // 2
 
 
-def _conv_windows(x, kh, kw, stride, padding):
-    """Every window of a convolution, (N, C, H_out, W_out, kh, kw): a view of the padded x."""
+def _conv_windows(x, kh, kw, stride, padding, dilation=1):
+    """Every window of a convolution, (N, C, H_out, W_out, kh, kw): a view of the padded x,
+    each window's taps `dilation` apart."""
     sh, sw = _pair(stride)
-    return sliding_window_view(zero_pad(x, padding), (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
+    dh, dw = _pair(dilation)
+    spans = (dilated_span(kh, dh), dilated_span(kw, dw))
+    return sliding_window_view(zero_pad(x, padding), spans, axis=(2, 3))[:, :, ::sh, ::sw, ::dh, ::dw]
 
 
-def conv2d(x, w, b=None, stride=1, padding=0):
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1):
     w = np.asarray(w, dtype=np.float64)
-    windows = _conv_windows(x, *w.shape[2:], stride, padding)
+    windows = _conv_windows(x, *w.shape[2:], stride, padding, dilation)
     out = np.einsum("nchwij,ocij->nohw", windows, w)
     if b is not None:
         out = out + np.asarray(b, dtype=np.float64)[None, :, None, None]
