@@ -294,6 +294,8 @@ def test_08_runs_with_own_definitions_above_when_earlier_assignments_are_open(la
 WIDGETS = {
     "02_image_convolution": ("explore_kernels(", "select", "box blur 5x5",
                              "150 x 128 -> 148 x 126", "150 x 128 -> 146 x 124"),
+    "04_stride_and_padding": ("explore_conv(", "slider:dilation", "ArrowRight",
+                              "150 x 128 -> 148 x 126", "150 x 128 -> 146 x 124"),
     "05_pooling": ("explore_pooling(", "slider:size", "ArrowRight",
                    "150 x 128 -> 75 x 64", "150 x 128 -> 74 x 63"),
 }
