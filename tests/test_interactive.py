@@ -75,17 +75,13 @@ def test_pooling_sliders_redraw_the_figure_and_the_output_size():
     assert len(set(pictures)) == 3 and all(pictures)
 
 
-def conv2d_dilated(x, w, b=None, stride=1, padding=0, dilation=1):
-    """04's conv2d with a dilation: the model conv2d with zeros between the kernel's taps."""
-    w = np.asarray(w, dtype=np.float64)
-    kh, kw = w.shape[-2:]
-    spread = np.zeros(w.shape[:2] + (dilation * (kh - 1) + 1, dilation * (kw - 1) + 1))
-    spread[..., ::dilation, ::dilation] = w
-    return a04.conv2d(x, spread, b, stride=stride, padding=padding)
+def conv2d_undilated(x, w, b=None, stride=1, padding=0):
+    """04's conv2d as it was before it took a dilation."""
+    return a04.conv2d(x, w, b, stride=stride, padding=padding)
 
 
-def conv_output_size_dilated(n, f, stride=1, padding=0, dilation=1):
-    return (n + 2 * padding - dilation * (f - 1) - 1) // stride + 1
+def conv_output_size_undilated(n, f, stride=1, padding=0):
+    return a04.conv_output_size(n, f, stride=stride, padding=padding)
 
 
 def test_conv_sliders_use_the_students_output_size_and_conv2d():
@@ -96,14 +92,14 @@ def test_conv_sliders_use_the_students_output_size_and_conv2d():
     explorer.controls["stride"].value = 2
     assert "-> 75 x 64 " in explorer.line and "(150 + 2*1 - 3) // 2 + 1 = 75" in explorer.line
 
-    dilated = explore_conv(conv2d_dilated, conv_output_size_dilated, PHOTO, dilation=True)
+    dilated = explore_conv(a04.conv2d, a04.conv_output_size, PHOTO, dilation=True)
     before = dilated.png
     dilated.controls["dilation"].value = 2                       # a 3x3 kernel spanning 5 pixels
     assert dilated.line.startswith("conv2d(x, w 3 x 3, stride=1, padding=0, dilation=2): 150 x 128 -> 146 x 124 ")
     assert dilated.png != before
     # functions without a dilation parameter (04 before dilation): one line, no error
-    old = explore_conv(a04.conv2d, a04.conv_output_size, PHOTO, dilation=True)
-    assert "conv_output_size raised TypeError" in old.line and old.png == b""
+    old = explore_conv(conv2d_undilated, conv_output_size_undilated, PHOTO, dilation=True)
+    assert "conv_output_size_undilated raised TypeError" in old.line and "dilation" in old.line and old.png == b""
 
 
 def test_display_output_is_the_widget_with_a_static_figure_and_no_network():
