@@ -547,22 +547,24 @@ mutant(A08, "conv2d_backward", "padding not cut off dx (off by the padding)",
 mutant(A08, "conv2d_backward", "swapped axes: db summed over the wrong axes",
        _CONVB.format(**{**_CB, "db": "None if b is None else dout.sum(axis=(1, 2, 3))[:w.shape[0]]"}))
 
-_POOLB = """
-def max_pool2d_backward(dout, x, size=2, stride=None):
+# the two pooling backward passes check their arguments alike; only the body differs
+_POOLB_CHECKS = """
+def {name}(dout, x, size=2, stride=None):
     x, dout = np.asarray(x, dtype=np.float64), np.asarray(dout, dtype=np.float64)
     if x.ndim != 4:
         raise ValueError("x must be 4-D")
     kh, kw = (size, size) if np.ndim(size) == 0 else size
-    stride = {default} if stride is None else stride
+    stride = {{default}} if stride is None else stride
     sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
     N, C, H, W = x.shape
     if kh > H or kw > W or min(kh, kw, sh, sw) < 1:
         raise ValueError("bad window")
-    OH, OW = (H - kh) // sh + 1, (W - kw) // sw + 1
+    OH, OW = {grid}
     if dout.shape != (N, C, OH, OW):
         raise ValueError("dout has the wrong shape")
     dx = np.zeros_like(x)
-    n, c = np.indices((N, C))
+"""
+_POOLB = _POOLB_CHECKS.format(name="max_pool2d_backward", grid="(H - kh) // sh + 1, (W - kw) // sw + 1") + """    n, c = np.indices((N, C))
     for i in range(OH):
         for j in range(OW):
             k = x[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw].reshape(N, C, kh * kw).argmax(axis=2)
@@ -577,21 +579,7 @@ mutant(A08, "max_pool2d_backward", "swapped axes: row and column of the maximum 
        _POOLB.format(default="(kh, kw)", op="+=").replace("i * sh + k // kw, j * sw + k % kw",
                                                            "i * sh + k % kw, j * sw + k // kw"))
 
-_AVGB = """
-def avg_pool2d_backward(dout, x, size=2, stride=None):
-    x, dout = np.asarray(x, dtype=np.float64), np.asarray(dout, dtype=np.float64)
-    if x.ndim != 4:
-        raise ValueError("x must be 4-D")
-    kh, kw = (size, size) if np.ndim(size) == 0 else size
-    stride = {default} if stride is None else stride
-    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
-    N, C, H, W = x.shape
-    if kh > H or kw > W or min(kh, kw, sh, sw) < 1:
-        raise ValueError("bad window")
-    OH, OW = {grid}
-    if dout.shape != (N, C, OH, OW):
-        raise ValueError("dout has the wrong shape")
-    dx = np.zeros_like(x)
+_AVGB = _POOLB_CHECKS.format(name="avg_pool2d_backward", grid="{grid}") + """\
     for i in range(OH):
         for j in range(OW):
             dx[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] {op} dout[:, :, i:i + 1, j:j + 1]{share}
