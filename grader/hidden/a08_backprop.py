@@ -316,32 +316,36 @@ def _transpose_one_side(x, w, b=None, stride=1, padding=0):
     return full[:, :, 2 * ph:, 2 * pw:]
 
 
+def _cropped(full, padding, b):
+    """The transposed convolution's last steps on the full pasted output: p rows and columns off
+    each side, then the bias."""
+    ph, pw = ref._pair(padding)
+    out = full[:, :, ph:full.shape[2] - ph, pw:full.shape[3] - pw]
+    return out if b is None else out + np.asarray(b)[None, :, None, None]
+
+
 def _transpose_overwrite(x, w, b=None, stride=1, padding=0):
     """Each input pixel's kernel written with = instead of added: where they overlap, the last wins."""
     x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
     sh, sw = ref._pair(stride)
-    ph, pw = ref._pair(padding)
     N, _, H, W = x.shape
     _, O, KH, KW = w.shape
     full = np.zeros((N, O, (H - 1) * sh + KH, (W - 1) * sw + KW))
     for i in range(H):
         for j in range(W):
             full[:, :, i * sh:i * sh + KH, j * sw:j * sw + KW] = np.einsum("nc,copq->nopq", x[:, :, i, j], w)
-    out = full[:, :, ph:full.shape[2] - ph, pw:full.shape[3] - pw]
-    return out if b is None else out + np.asarray(b)[None, :, None, None]
+    return _cropped(full, padding, b)
 
 
 def _transpose_unstrided(x, w, b=None, stride=1, padding=0):
     """The output's size is right, but input pixel (i, j) pasted its kernel at (i, j), not (i*sh, j*sw)."""
     x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
     sh, sw = ref._pair(stride)
-    ph, pw = ref._pair(padding)
     N, _, H, W = x.shape
     _, O, KH, KW = w.shape
     full = np.zeros((N, O, (H - 1) * sh + KH, (W - 1) * sw + KW))
     full[:, :, :H + KH - 1, :W + KW - 1] = ref.conv_transpose2d(x, w)
-    out = full[:, :, ph:full.shape[2] - ph, pw:full.shape[3] - pw]
-    return out if b is None else out + np.asarray(b)[None, :, None, None]
+    return _cropped(full, padding, b)
 
 
 register(Spec(

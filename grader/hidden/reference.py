@@ -242,7 +242,6 @@ def max_pool2d_backward(dout, x, size=2, stride=None):
     return dx
 
 
-
 def avg_pool2d_backward(dout, x, size=2, stride=None):
     """Every cell of every window collects that window's dout / (kh * kw), added up with np.add.at."""
     x = np.asarray(x, dtype=np.float64)
