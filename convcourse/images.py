@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 __all__ = ["display_range", "draw_grid", "show_sliding_window", "show_filtered", "show_kernels",
-           "show_positions"]
+           "show_positions", "window_starts"]
 
 
 def display_range(values, percentile: float = 99.0, symmetric: bool = True) -> tuple[float, float]:
@@ -268,6 +268,12 @@ def show_kernels(kernels, titles, *, annotate: bool = True, fmt: str = "{:.3f}",
     return fig
 
 
+def window_starts(n: int, span: int, stride: int) -> list[int]:
+    """Where windows start along one axis of n cells (padding included), for a window spanning
+    `span` cells: 0, s, 2s, ... while the window still fits."""
+    return list(range(0, n - span + 1, stride))
+
+
 def show_positions(ax, n: int, f: int, stride: int, padding: int, dilation: int = 1, *, title: str | None = None):
     """Where a window visits an n x n input zero-padded by `padding` on each side.
 
@@ -290,7 +296,7 @@ def show_positions(ax, n: int, f: int, stride: int, padding: int, dilation: int 
     """
     side = n + 2 * padding
     span = dilation * (f - 1) + 1
-    starts = list(range(0, side - span + 1, stride))
+    starts = window_starts(side, span, stride)
     cover = np.zeros((side, side))
     for r in starts:
         for c in starts:

@@ -38,7 +38,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .images import _centre_in_span, _format, _text_colour, display_range, draw_grid
+from .images import _centre_in_span, _format, _text_colour, display_range, draw_grid, window_starts
 
 __all__ = ["Explorer", "animate_sliding_window", "explore_conv", "explore_kernels", "explore_pooling"]
 
@@ -152,11 +152,6 @@ class Explorer:
 # ---------------------------------------------------------------------------------------
 # shared drawing
 
-def _starts(n: int, span: int, stride: int) -> list[int]:
-    """Window starts along one axis of length n (padding included) for a window spanning `span`."""
-    return list(range(0, n - span + 1, stride))
-
-
 def _padded(image: np.ndarray, padding: int) -> np.ndarray:
     # drawing only: the figure shows the zero frame the student's function adds
     return np.pad(image, padding) if padding else image
@@ -175,7 +170,7 @@ def _draw_corner(ax, padded, padding, kh, kw, sh, sw, dh=1, dw=1):
         ax.add_patch(Rectangle((padding - 0.5, padding - 0.5), side_c, side_r, fill=False,
                                edgecolor="gold", linewidth=1.5, linestyle="--"))
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
-    rows, cols = _starts(padded.shape[0], span_h, sh), _starts(padded.shape[1], span_w, sw)
+    rows, cols = window_starts(padded.shape[0], span_h, sh), window_starts(padded.shape[1], span_w, sw)
     windows = [(rows[0], c) for c in cols[:3]] + [(r, cols[0]) for r in rows[1:2]]
     for (r, c), colour in zip(windows, _COLOURS):
         ax.add_patch(Rectangle((c - 0.5, r - 0.5), span_w, span_h, fill=False, edgecolor=colour, linewidth=2))
@@ -195,9 +190,10 @@ def _draw_input(ax, padded, padding, kh, kw, sh, sw, dh=1, dw=1, title=""):
     """The whole (padded) input; rows and columns no window reads are hatched red."""
     ax.imshow(padded, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
-    for axis, (n, k, s, d) in enumerate([(padded.shape[0], kh, sh, dh), (padded.shape[1], kw, sw, dw)]):
+    for axis, (n, k, s, d, span) in enumerate([(padded.shape[0], kh, sh, dh, span_h),
+                                               (padded.shape[1], kw, sw, dw, span_w)]):
         read = np.zeros(n, dtype=bool)
-        for start in _starts(n, d * (k - 1) + 1, s):
+        for start in window_starts(n, span, s):
             read[start + d * np.arange(k)] = True
         for index in np.flatnonzero(~read):
             if axis == 0:
