@@ -53,10 +53,19 @@ def main(argv=None) -> int:
                                                  "autograde` in a Jupyter server that is not root (the hub's)")
     svc.add_argument("--socket", type=Path, required=True, metavar="PATH")
     svc.add_argument("--group", required=True, metavar="GROUP", help="the Linux group allowed to connect")
+    tr = sub.add_parser("translations", help="check the other language editions against the English source "
+                                             "(translations/LANG/*.txt), or start a catalogue")
+    tr.add_argument("--lang", default="ko", help="the edition (default %(default)s)")
+    tr.add_argument("--assignment", metavar="ID", default=None, help="only this assignment")
+    tr.add_argument("--skeleton", action="store_true",
+                    help="rewrite the catalogue(s) with every cell to translate: what is translated stays, "
+                         "the rest is written in English for the translator to replace")
     demo = sub.add_parser("demo", help="the full teaching-assistant cycle on a built-in demo class")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="OUT_DIR")
     args = parser.parse_args(argv)
 
+    if args.command == "translations":
+        return translations(args.lang, args.assignment, args.skeleton)
     from .autograde import GraderConfigError, grade, report
     from .course import tools_on_path
     from .release import ReleaseError, release
@@ -98,6 +107,30 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"({time.perf_counter() - start:.0f} s)")
+    return 0
+
+
+def translations(lang: str, assignment: str | None, skeleton: bool) -> int:
+    from . import editions
+    from .course import assignment_ids
+
+    try:
+        editions.check_language(lang)
+        if assignment is not None and assignment not in assignment_ids():
+            raise editions.EditionError(f"no assignment {assignment!r} (assignments: {', '.join(assignment_ids())})")
+        for aid in [assignment] if assignment else assignment_ids():
+            if skeleton:
+                path = editions.catalogue_path(lang, aid)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(editions.skeleton(lang, aid), encoding="utf-8")
+                print(f"wrote {path}")
+            found = editions.problems(lang, aid)
+            print(f"{aid}: {'in step' if not found else f'{len(found)} problems'}")
+            for problem in found:
+                print(f"  {problem}")
+    except editions.EditionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
