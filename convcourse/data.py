@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .i18n import tr
+
 
 def data_dir() -> Path:
     """The course's data folder."""
@@ -17,8 +19,8 @@ def data_dir() -> Path:
     folder = Path(override) if override else Path(__file__).resolve().parent.parent / "data"
     if not folder.is_dir():
         raise FileNotFoundError(
-            f"The course data folder {folder} does not exist. Set up the course with "
-            "`./course setup` in its folder, or set CONVCOURSE_DATA to the data folder."
+            tr("The course data folder {folder} does not exist. Set up the course with `./course setup` in its "
+               "folder, or set CONVCOURSE_DATA to the data folder.", folder=folder)
         )
     return folder
 
@@ -28,7 +30,7 @@ def data_path(name: str) -> Path:
     path = data_dir() / name
     if not path.is_file():
         available = ", ".join(sorted(p.name for p in data_dir().iterdir() if p.is_file()))
-        raise FileNotFoundError(f"No data file named {name!r}. Available: {available}")
+        raise FileNotFoundError(tr("No data file named {name!r}. Available: {available}", name=name, available=available))
     return path
 
 

@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from .i18n import tr
+
 __all__ = ["show_receptive_fields", "show_read_pixels", "stack_output", "centre_gradient", "effective_field",
            "spread", "mass_square", "show_effective_fields"]
 
@@ -39,7 +41,7 @@ def show_receptive_fields(sizes, labels, *, grid: int | None = None, ax=None):
     ax.set_xticks([])
     ax.set_yticks([])
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9, frameon=False)
-    ax.set_title(f"input grid ({grid} x {grid}); red: the pixel under the output unit", fontsize=9)
+    ax.set_title(tr("input grid ({grid} x {grid}); red: the pixel under the output unit", grid=grid), fontsize=9)
     return ax
 
 

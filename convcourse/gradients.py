@@ -5,6 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .i18n import tr
+
 __all__ = ["plot_difference_errors", "show_correlation_links"]
 
 
@@ -18,8 +20,8 @@ def plot_difference_errors(h, errors, *, ax=None):
         _, ax = plt.subplots(figsize=(6, 3.6))
     for label, err in errors.items():
         ax.loglog(h, np.maximum(err, 1e-18), marker="o", markersize=3, label=label)
-    ax.set_xlabel("step h")
-    ax.set_ylabel("largest error of the derivative")
+    ax.set_xlabel(tr("step h"))
+    ax.set_ylabel(tr("largest error of the derivative"))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(frameon=False)
     return ax
@@ -53,5 +55,6 @@ def show_correlation_links(n: int, k: int, highlight: int, *, ax=None):
     ax.set_xlim(-0.7, n - 0.3)
     ax.set_ylim(-0.3, 1.3)
     ax.axis("off")
-    ax.set_title(f"y = x \u22c6 w (valid cross-correlation); red: the paths from x{highlight}", fontsize=10)
+    ax.set_title(tr("y = x \u22c6 w (valid cross-correlation); red: the paths from x{highlight}", highlight=highlight),
+                 fontsize=10)
     return ax

@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from .i18n import tr
+
 __all__ = ["display_range", "draw_grid", "show_sliding_window", "show_filtered", "show_kernels",
            "show_positions", "window_starts"]
 
@@ -174,10 +176,10 @@ def show_sliding_window(image, kernel, output, positions, *, symbol: str = r"$\s
         ax_in, ax_k, ax_out = axes[k]
         draw_grid(ax_in, image, highlight=[(r, c, kh, kw, colour)], cmap="Greys",
                   vmin=min(0.0, image.min()), vmax=image.max() * 1.6 or 1.0,
-                  title=f"input I ({span_r}x{span_c}), window at ({r}, {c})")
+                  title=tr("input I ({rows}x{cols}), window at ({r}, {c})", rows=span_r, cols=span_c, r=r, c=c))
         _centre_in_span(ax_in, span_r, span_c, span_r, span_c)
         draw_grid(ax_k, kernel, cmap="RdBu_r", vmin=-kv, vmax=kv,
-                  highlight=[(0, 0, kh, kw, colour)], title=f"kernel K ({kh}x{kw})")
+                  highlight=[(0, 0, kh, kw, colour)], title=tr("kernel K ({kh}x{kw})", kh=kh, kw=kw))
         _centre_in_span(ax_k, kh, kw, span_r, span_c)
         pad = (span_c - kw) / 2
         ax_k.text(-0.5 - pad, (kh - 1) / 2, symbol, ha="center", va="center", fontsize=20)
@@ -185,7 +187,7 @@ def show_sliding_window(image, kernel, output, positions, *, symbol: str = r"$\s
         value = output[r, c]
         shown = _format(value, None) if np.isfinite(value) else "?"
         draw_grid(ax_out, output, highlight=[(r, c, 1, 1, colour)], cmap="Greys", vmin=out_lo, vmax=out_hi,
-                  title=f"output O ({oh}x{ow}): O[{r}, {c}] = {shown}")
+                  title=tr("output O ({oh}x{ow}): O[{r}, {c}] = {shown}", oh=oh, ow=ow, r=r, c=c, shown=shown))
         _centre_in_span(ax_out, oh, ow, span_r, span_c)
     fig.tight_layout()
     return fig
@@ -326,8 +328,9 @@ def show_positions(ax, n: int, f: int, stride: int, padding: int, dilation: int 
     ax.hlines(np.arange(1, side) - 0.5, -0.5, side - 0.5, color="0.75", linewidth=0.6)
     ax.vlines(np.arange(1, side) - 0.5, -0.5, side - 0.5, color="0.75", linewidth=0.6)
     ax.tick_params(length=0, labelsize=7)
-    setting = f"n={n}, f={f}, stride {stride}, padding {padding}" + (f", dilation {dilation}" if dilation != 1 else "")
-    found = (f"{len(starts)} x {len(starts)} positions" if starts
-             else f"the window (span {span}) does not fit")
+    setting = tr("n={n}, f={f}, stride {stride}, padding {padding}", n=n, f=f, stride=stride, padding=padding) + (
+        tr(", dilation {dilation}", dilation=dilation) if dilation != 1 else "")
+    found = (tr("{count} x {count} positions", count=len(starts)) if starts
+             else tr("the window (span {span}) does not fit", span=span))
     ax.set_title(title or f"{setting}: {found}", fontsize=9)
     return starts

@@ -39,6 +39,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .images import _centre_in_span, _format, _text_colour, display_range, draw_grid, window_starts
+from .i18n import tr
 
 __all__ = ["Explorer", "animate_sliding_window", "explore_conv", "explore_kernels", "explore_pooling"]
 
@@ -61,28 +62,30 @@ def call_student(func: Callable, *args, **kwargs):
     try:
         return func(*args, **kwargs)
     except NotImplementedError:
-        raise Unfinished(f"finish the exercise {_name(func)} first: it still raises NotImplementedError. "
-                         "Then run this cell again.") from None
+        raise Unfinished(tr("finish the exercise {name} first: it still raises NotImplementedError. "
+                            "Then run this cell again.", name=_name(func))) from None
     except Exception as exc:  # noqa: BLE001 - a student's function may raise anything
         text = " ".join(str(exc).split())[:160]
-        raise Unfinished(f"{_name(func)} raised {type(exc).__name__}{': ' + text if text else ''} "
-                         f"(fix it in its exercise, then run this cell again)") from None
+        raise Unfinished(tr("{name} raised {error} (fix it in its exercise, then run this cell again)",
+                            name=_name(func), error=type(exc).__name__ + (": " + text if text else ""))) from None
 
 
 def as_image(value, what: str, *, batch: bool = False) -> np.ndarray:
     """The 2-D float image in a student's result ((H, W), or (1, 1, H, W) if batch)."""
     if value is None:
-        raise Unfinished(f"{what} returned None: does the function end with a return?")
+        raise Unfinished(tr("{what} returned None: does the function end with a return?", what=what))
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise Unfinished(f"{what} returned {type(value).__name__}, not an array of numbers") from None
+        raise Unfinished(tr("{what} returned {kind}, not an array of numbers", what=what,
+                            kind=type(value).__name__)) from None
     if batch:
         if array.ndim != 4 or array.shape[:2] != (1, 1):
-            raise Unfinished(f"{what} returned shape {array.shape}, not (1, 1, H_out, W_out)")
+            raise Unfinished(tr("{what} returned shape {shape}, not (1, 1, H_out, W_out)", what=what,
+                                shape=array.shape))
         array = array[0, 0]
     if array.ndim != 2 or 0 in array.shape:
-        raise Unfinished(f"{what} returned shape {array.shape}, not a 2-D image")
+        raise Unfinished(tr("{what} returned shape {shape}, not a 2-D image", what=what, shape=array.shape))
     return array
 
 
@@ -181,9 +184,9 @@ def _draw_corner(ax, padded, padding, kh, kw, sh, sw, dh=1, dw=1):
     ax.set_ylim(side_r - 0.5, -0.5)
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_title(f"top-left {side_r} x {side_c} pixels: the first windows\n"
-                 f"rows {', '.join(map(str, rows[:3]))}, ...; columns {', '.join(map(str, cols[:3]))}, ...",
-                 fontsize=8)
+    ax.set_title(tr("top-left {rows} x {cols} pixels: the first windows\nrows {row_starts}, ...; columns {col_starts}, ...",
+                    rows=side_r, cols=side_c, row_starts=", ".join(map(str, rows[:3])),
+                    col_starts=", ".join(map(str, cols[:3]))), fontsize=8)
 
 
 def _draw_input(ax, padded, padding, kh, kw, sh, sw, dh=1, dw=1, title=""):
@@ -221,7 +224,7 @@ def _draw_result(ax, result, title, vrange=(0.0, 1.0)):
 def _size_line(call: str, shape_in, shape_out, formula_out, how: str) -> str:
     line = f"{call}: {shape_in[0]} x {shape_in[1]} -> {shape_out[0]} x {shape_out[1]}   ({how})"
     if tuple(shape_out) != tuple(formula_out):
-        line += f"; the formula gives {formula_out[0]} x {formula_out[1]}: check the output size"
+        line += tr("; the formula gives {rows} x {cols}: check the output size", rows=formula_out[0], cols=formula_out[1])
     return line
 
 
@@ -263,14 +266,14 @@ def explore_kernels(operations, image, kernels: dict, *, default: str | None = N
         ax_k, ax_in, ax_out = fig.subplots(1, 3, gridspec_kw={"width_ratios": [0.8, 1, 1]})
         big = max(k.shape) > 5
         draw_grid(ax_k, k, cmap=None, annotate=not big, fontsize=7 if max(k.shape) > 3 else 9, fmt="{:.2g}",
-                  title=f"{kernel} ({kh} x {kw}), weights sum to {k.sum():.3g}")
+                  title=tr("{kernel} ({kh} x {kw}), weights sum to {total:.3g}", kernel=kernel, kh=kh, kw=kw, total=k.sum()))
         ax_in.imshow(image, cmap="gray", vmin=0, vmax=1)
         for (r, c), colour in [((0, 0), _COLOURS[0]), ((H - kh, W - kw), _COLOURS[1])]:
             ax_in.add_patch(Rectangle((c - 0.5, r - 0.5), kw, kh, fill=False, edgecolor=colour, linewidth=1.5))
         ax_in.set_xticks([])
         ax_in.set_yticks([])
-        ax_in.set_title(f"image {H} x {W}: first window (red) at (0, 0),\n"
-                        f"last (blue) at ({H - kh}, {W - kw})", fontsize=8)
+        ax_in.set_title(tr("image {H} x {W}: first window (red) at (0, 0),\nlast (blue) at ({r}, {c})",
+                           H=H, W=W, r=H - kh, c=W - kw), fontsize=8)
         # sum 1: still a photo, shown in its range; sum 0 (edges): symmetric around 0
         flat = np.isclose(k.sum(), 0)
         inside = 0.0 <= float(np.percentile(result, 1)) and float(np.percentile(result, 99)) <= 1.0
@@ -325,8 +328,8 @@ def explore_conv(conv2d, conv_output_size, image, *, dilation: bool = False, max
         ax_c, ax_in, ax_out = fig.subplots(1, 3, gridspec_kw={"width_ratios": [0.8, 1, 1]})
         _draw_corner(ax_c, padded, p, f, f, s, s, d, d)
         _draw_input(ax_in, padded, p, f, f, s, s, d, d,
-                    title=f"input {image.shape[0]} x {image.shape[1]}, padded to {padded.shape[0]} x {padded.shape[1]};"
-                          "\nred: rows / columns no window reads")
+                    title=tr("input {h} x {w}, padded to {ph} x {pw};\nred: rows / columns no window reads",
+                             h=image.shape[0], w=image.shape[1], ph=padded.shape[0], pw=padded.shape[1]))
         _draw_result(ax_out, result, f"conv2d: {result.shape[0]} x {result.shape[1]}")
         _fix_layout(fig)
         return line, fig
@@ -361,13 +364,14 @@ def explore_pooling(max_pool2d, avg_pool2d, image, *, max_size: int = 8) -> Expl
         result = as_image(call_student(pool, image[None, None].copy(), size, stride=stride), call, batch=True)
         sizes = [(n - size) // stride + 1 for n in image.shape]
         how = ", ".join(f"({n} - {size}) // {stride} + 1 = {o}" for n, o in zip(image.shape, sizes))
-        overlap = "overlapping windows" if stride < size else "gaps between windows" if stride > size else "windows tile"
+        overlap = tr("overlapping windows") if stride < size else tr("gaps between windows") if stride > size \
+            else tr("windows tile")
         line = _size_line(call, image.shape, result.shape, sizes, f"{how}; {overlap}")
         fig = Figure(figsize=(10, 3.6))
         ax_c, ax_in, ax_out = fig.subplots(1, 3, gridspec_kw={"width_ratios": [0.8, 1, 1]})
         _draw_corner(ax_c, image, 0, size, size, stride, stride)
         _draw_input(ax_in, image, 0, size, size, stride, stride,
-                    title=f"input {image.shape[0]} x {image.shape[1]};\nred: rows / columns no window reads")
+                    title=tr("input {h} x {w};\nred: rows / columns no window reads", h=image.shape[0], w=image.shape[1]))
         _draw_result(ax_out, result, f"{kind} pooling: {result.shape[0]} x {result.shape[1]}")
         _fix_layout(fig)
         return line, fig
@@ -434,9 +438,9 @@ def animate_sliding_window(image, kernel, output, *, fps: float = 2.0, symbol: s
     out_lo = min(0.0, float(np.nanmin(output)))
     out_hi = float(np.nanmax(np.abs(output))) * 1.6 or 1.0
     draw_grid(ax_in, image, cmap="Greys", vmin=min(0.0, image.min()), vmax=image.max() * 1.6 or 1.0, fontsize=7,
-              title=f"input I ({span_r} x {span_c})")
+              title=tr("input I ({rows} x {cols})", rows=span_r, cols=span_c))
     _centre_in_span(ax_in, span_r, span_c, span_r, span_c)
-    draw_grid(ax_k, kernel, cmap="RdBu_r", vmin=-kv, vmax=kv, fontsize=7, title=f"kernel K ({kh} x {kw})")
+    draw_grid(ax_k, kernel, cmap="RdBu_r", vmin=-kv, vmax=kv, fontsize=7, title=tr("kernel K ({kh} x {kw})", kh=kh, kw=kw))
     _centre_in_span(ax_k, kh, kw, span_r, span_c)
     pad = (span_c - kw) / 2
     ax_k.text(-0.5 - pad, (kh - 1) / 2, symbol, ha="center", va="center", fontsize=16)
@@ -477,7 +481,8 @@ def animate_sliding_window(image, kernel, output, *, fps: float = 2.0, symbol: s
             if np.isfinite(value):
                 text.set_text(_format(value, None))
                 text.set_color(_text_colour(picture.cmap(picture.norm(value))))
-        caption.set_text(f"output O ({oh} x {ow}): window at ({i}, {j}),\nO[{i}, {j}] = {_format(output[i, j], None)}")
+        caption.set_text(tr("output O ({oh} x {ow}): window at ({i}, {j}),\nO[{i}, {j}] = {value}",
+                            oh=oh, ow=ow, i=i, j=j, value=_format(output[i, j], None)))
         return []
 
     animation = FuncAnimation(fig, frame, frames=len(positions), interval=1000 / fps, repeat=False)

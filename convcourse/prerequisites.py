@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib
 
+from .i18n import tr
+
 
 def _is_own(value) -> bool:
     # a function defined in the notebook, not one this cell took from convcourse.earlier before
@@ -34,16 +36,17 @@ def own_or_earlier(namespace: dict, *names: str) -> tuple:
         else:
             found.append(getattr(earlier, name))
     if missing:
-        listed = "\n".join(f"  - {name} (notebook {still_open[name]})" for name in missing)
-        raise ImportError(
-            f"this notebook needs functions of earlier notebooks whose assignments are not closed yet, "
-            f"so convcourse.earlier does not have them:\n{listed}\n"
-            f"Insert a cell above this one, paste your own {', '.join(missing)} from "
-            f"{'that notebook' if len({still_open[n] for n in missing}) == 1 else 'those notebooks'} "
-            f"into it and run it, then run this cell again (or ask your instructor for the course "
-            f"release made after their deadlines).")
+        listed = "\n".join(tr("  - {name} (notebook {notebook})", name=name, notebook=still_open[name])
+                           for name in missing)
+        one = len({still_open[n] for n in missing}) == 1
+        raise ImportError(tr(
+            "this notebook needs functions of earlier notebooks whose assignments are not closed yet, "
+            "so convcourse.earlier does not have them:\n{listed}\n"
+            "Insert a cell above this one, paste your own {names} from {where} into it and run it, then "
+            "run this cell again (or ask your instructor for the course release made after their deadlines).",
+            listed=listed, names=", ".join(missing), where=tr("that notebook") if one else tr("those notebooks")))
     if own:
         taken = [name for name in names if name not in own]
-        print(f"Using your own {', '.join(own)}"
-              + (f"; {', '.join(taken)} from convcourse.earlier." if taken else "."))
+        print(tr("Using your own {own}; {taken} from convcourse.earlier.", own=", ".join(own), taken=", ".join(taken))
+              if taken else tr("Using your own {own}.", own=", ".join(own)))
     return tuple(found)

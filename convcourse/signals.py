@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from .i18n import tr
+
 __all__ = ["plot_moving_overlap", "plot_sliding_kernel", "plot_mode_lengths", "draw_cells"]
 
 _F_COLOR = "tab:blue"
@@ -104,7 +106,7 @@ def plot_moving_overlap(
         ax.set_ylim(min(0.0, low) - 0.08 * (high - low), high + 0.2 * (high - low))
         ax.set_xlabel("t")
         ax.set_ylabel(r"$(f*g)(t)$")
-        ax.set_title("the convolution: one value per shift t (the shaded areas above)", fontsize=10)
+        ax.set_title(tr("the convolution: one value per shift t (the shaded areas above)"), fontsize=10)
         ax.grid(alpha=0.3)
     return fig
 
@@ -240,6 +242,6 @@ def plot_mode_lengths(n: int, m: int, spans: Mapping[str, tuple[int, int]]):
     ax.set_ylim(-0.2, top + 1.2)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"outputs of a kernel of length m = {m}, each centred on the samples it uses\n"
-                 "(y_j = entry j of the full output; dashed: implied zeros)", fontsize=10)
+    ax.set_title(tr("outputs of a kernel of length m = {m}, each centred on the samples it uses\n"
+                    "(y_j = entry j of the full output; dashed: implied zeros)", m=m), fontsize=10)
     return fig

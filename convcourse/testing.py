@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .i18n import tr
+
 __all__ = ["assert_close", "assert_equal", "assert_raises", "assert_shape"]
 
 
@@ -43,24 +45,28 @@ def _why(why: str | None) -> str:
 
 
 def _as_numbers(got, what: str, expected: np.ndarray) -> np.ndarray:
-    wanted = "a number" if expected.ndim == 0 else f"an array of shape {expected.shape}"
+    wanted = tr("a number") if expected.ndim == 0 else tr("an array of shape {shape}", shape=expected.shape)
     if got is None:
-        raise AssertionError(f"{what} should be {wanted}, got None: does your function return its result?")
+        raise AssertionError(tr("{what} should be {wanted}, got None: does your function return its result?",
+                                what=what, wanted=wanted))
     try:
         arr = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
-        raise AssertionError(f"{what} should be {wanted}, got {type(got).__name__} {_show(got)}") from None
+        raise AssertionError(tr("{what} should be {wanted}, got {kind} {got}", what=what, wanted=wanted,
+                                kind=type(got).__name__, got=_show(got))) from None
     return arr
 
 
 def _differences(arr: np.ndarray, expected: np.ndarray, close: np.ndarray, what: str, why: str | None) -> str:
     if arr.size <= 12:
-        return f"{what} should be {_show(expected)}{_why(why)}, got {_show(arr)}"
+        return tr("{what} should be {expected}{why}, got {got}", what=what, expected=_show(expected),
+                  why=_why(why), got=_show(arr))
     wrong = np.argwhere(~close)
     first = tuple(int(i) for i in wrong[0])
     want = expected if expected.ndim == 0 else expected[first]
-    return (f"{what}: {len(wrong)} of {arr.size} entries differ from the expected values{_why(why)}; "
-            f"the first at index {first} should be {_show(want)}, got {_show(arr[first])}")
+    return tr("{what}: {count} of {size} entries differ from the expected values{why}; "
+              "the first at index {index} should be {expected}, got {got}", what=what, count=len(wrong),
+              size=arr.size, why=_why(why), index=first, expected=_show(want), got=_show(arr[first]))
 
 
 def assert_close(got, expected, what: str, why: str | None = None, *, atol: float = 1e-8, rtol: float = 1e-5):
@@ -69,17 +75,22 @@ def assert_close(got, expected, what: str, why: str | None = None, *, atol: floa
     expected = np.asarray(expected, dtype=np.float64)
     arr = _as_numbers(got, what, expected)
     if expected.ndim and arr.shape != expected.shape:
-        raise AssertionError(f"{what} should have shape {expected.shape}{_why(why)}, got shape {arr.shape}")
+        raise AssertionError(_shape_message(what, expected.shape, why, arr.shape))
     close = np.isclose(arr, expected, rtol=rtol, atol=atol)
     if not np.all(close):
         raise AssertionError(_differences(arr, expected, np.asarray(close), what, why))
 
 
+def _shape_message(what: str, expected: tuple, why: str | None, got: tuple) -> str:
+    return tr("{what} should have shape {expected}{why}, got shape {got}", what=what, expected=expected,
+              why=_why(why), got=got)
+
+
 def _kind(value) -> str:
     if isinstance(value, np.ndarray):
-        return "a numpy array"
+        return tr("a numpy array")
     name = ("numpy " if isinstance(value, np.generic) else "") + type(value).__name__
-    return ("an " if name[0] in "aeiou" else "a ") + name
+    return tr("an {name}" if name[0] in "aeiou" else "a {name}", name=name)
 
 
 def assert_equal(got, expected, what: str, why: str | None = None):
@@ -90,20 +101,22 @@ def assert_equal(got, expected, what: str, why: str | None = None):
     - anything else (a tuple, a string, None): equal under ==."""
     if isinstance(expected, (bool, np.bool_)):
         if not isinstance(got, (bool, np.bool_)) or bool(got) != bool(expected):
-            raise AssertionError(f"{what} should be {bool(expected)}{_why(why)}, got {_show(got)}"
-                                 + ("" if isinstance(got, (bool, np.bool_)) else f" ({_kind(got)}, not a bool)"))
+            raise AssertionError(tr("{what} should be {expected}{why}, got {got}", what=what, expected=bool(expected),
+                                    why=_why(why), got=_show(got))
+                                 + ("" if isinstance(got, (bool, np.bool_)) else tr(" ({kind}, not a bool)", kind=_kind(got))))
     elif isinstance(expected, (int, np.integer)):
         if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
-            hint = " (use // for floor division)" if isinstance(got, (float, np.floating)) else ""
-            raise AssertionError(f"{what} should be the int {int(expected)}{_why(why)}, "
-                                 f"got {_show(got)}, {_kind(got)}{hint}")
+            hint = tr(" (use // for floor division)") if isinstance(got, (float, np.floating)) else ""
+            raise AssertionError(tr("{what} should be the int {expected}{why}, got {got}, {kind}{hint}", what=what,
+                                    expected=int(expected), why=_why(why), got=_show(got), kind=_kind(got), hint=hint))
         if int(got) != int(expected):
-            raise AssertionError(f"{what} should be {int(expected)}{_why(why)}, got {int(got)}")
+            raise AssertionError(tr("{what} should be {expected}{why}, got {got}", what=what, expected=int(expected),
+                                    why=_why(why), got=int(got)))
     elif isinstance(expected, (list, np.ndarray)):
         expected = np.asarray(expected)
         arr = _as_numbers(got, what, expected.astype(np.float64))
         if arr.shape != expected.shape:
-            raise AssertionError(f"{what} should have shape {expected.shape}{_why(why)}, got shape {arr.shape}")
+            raise AssertionError(_shape_message(what, expected.shape, why, arr.shape))
         same = arr == expected
         if not np.all(same):
             raise AssertionError(_differences(arr, expected, np.asarray(same), what, why))
@@ -113,23 +126,25 @@ def assert_equal(got, expected, what: str, why: str | None = None):
         except (TypeError, ValueError):  # an array compared with a tuple, say
             equal = False
         if not equal:
-            kinds = "" if type(got) is type(expected) else f" ({_kind(got)}, not {_kind(expected)})"
-            raise AssertionError(f"{what} should be {_show(expected)}{_why(why)}, got {_show(got)}{kinds}")
+            kinds = "" if type(got) is type(expected) else tr(" ({got_kind}, not {expected_kind})",
+                                                              got_kind=_kind(got), expected_kind=_kind(expected))
+            raise AssertionError(tr("{what} should be {expected}{why}, got {got}", what=what, expected=_show(expected),
+                                    why=_why(why), got=_show(got)) + kinds)
 
 
 def assert_shape(got, shape: tuple, what: str, why: str | None = None):
     """`got` is an array (or nested list) of the given shape."""
     shape = tuple(shape)
     if got is None:
-        raise AssertionError(f"{what} should be an array of shape {shape}, got None: "
-                             "does your function return its result?")
+        raise AssertionError(tr("{what} should be {wanted}, got None: does your function return its result?",
+                                what=what, wanted=tr("an array of shape {shape}", shape=shape)))
     try:
         actual = np.shape(got)
     except ValueError:  # a ragged nested list
-        raise AssertionError(f"{what} should be an array of shape {shape}, got a ragged {type(got).__name__}") \
-            from None
+        raise AssertionError(tr("{what} should be an array of shape {shape}, got a ragged {kind}", what=what,
+                                shape=shape, kind=type(got).__name__)) from None
     if actual != shape:
-        raise AssertionError(f"{what} should have shape {shape}{_why(why)}, got shape {actual}")
+        raise AssertionError(_shape_message(what, shape, why, actual))
 
 
 class assert_raises:
@@ -144,10 +159,11 @@ class assert_raises:
 
     def __exit__(self, kind, value, traceback):
         if kind is None:
-            raise AssertionError(f"{self.what} should raise {self.error.__name__}, but raised no error")
+            raise AssertionError(tr("{what} should raise {error}, but raised no error", what=self.what,
+                                    error=self.error.__name__))
         if issubclass(kind, self.error):
             return True
         if not issubclass(kind, Exception):  # KeyboardInterrupt and the like pass through
             return False
-        raise AssertionError(f"{self.what} should raise {self.error.__name__}, "
-                             f"but raised {kind.__name__}: {value}") from value
+        raise AssertionError(tr("{what} should raise {error}, but raised {kind}: {value}", what=self.what,
+                                error=self.error.__name__, kind=kind.__name__, value=value)) from value

@@ -7,6 +7,8 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .i18n import tr
+
 __all__ = ["best_time", "plot_times"]
 
 
@@ -36,7 +38,7 @@ def plot_times(sizes, times, *, xlabel: str, ax=None, title: str | None = None):
         pairs = [(s, t) for s, t in zip(sizes, values) if t is not None]
         ax.loglog([s for s, _ in pairs], [t for _, t in pairs], marker="o", markersize=4, label=label)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("seconds per call")
+    ax.set_ylabel(tr("seconds per call"))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(frameon=False, fontsize=9)
     if title:

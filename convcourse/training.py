@@ -8,6 +8,8 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .i18n import tr
+
 __all__ = ["ProgressBar", "show_digits", "show_filters", "plot_curves"]
 
 
@@ -66,7 +68,7 @@ def show_filters(w, *, ncols: int = 8, title: str | None = None):
     for i, (ax, f) in enumerate(zip(axes.ravel(), w)):
         lim = np.abs(f).max() or 1.0
         ax.imshow(f, cmap="RdBu_r", vmin=-lim, vmax=lim)
-        ax.set_title(f"filter {i}", fontsize=8)
+        ax.set_title(tr("filter {i}", i=i), fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()

@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Polygon
 
+from .i18n import tr
+
 __all__ = ["draw_box", "show_filter_on_volume", "show_volume_stack", "show_channels", "show_feature_maps"]
 
 # oblique projection: the channel (depth) axis goes up and to the right
@@ -78,23 +80,23 @@ def show_filter_on_volume(in_shape, kernel_size, position=(0, 0), *, n_filters: 
     r, q = position
     oh, ow = h - kh + 1, w - kw + 1
     fig, ax = plt.subplots(figsize=(10, 4.6))
-    draw_box(ax, (0, 0, 0), (c, h, w), face="tab:blue", alpha=0.12, label=f"input {c} x {h} x {w}")
+    draw_box(ax, (0, 0, 0), (c, h, w), face="tab:blue", alpha=0.12, label=tr("input {c} x {h} x {w}", c=c, h=h, w=w))
     for k in range(c):  # faint channel sheets
         draw_box(ax, (k, 0, 0), (0.02, h, w), face="tab:blue", alpha=0.05, linewidth=0.4)
     draw_box(ax, (0, r, q), (c, kh, kw), face="tab:orange", alpha=0.55, linewidth=1.5,
              label=None, zorder=3)
     x0 = w + c * _DEPTH[0] + gap
     draw_box(ax, (0, 0, x0), (n_filters, oh, ow), face="tab:green", alpha=0.12,
-             label=f"output {n_filters} x {oh} x {ow}")
+             label=tr("output {n} x {oh} x {ow}", n=n_filters, oh=oh, ow=ow))
     draw_box(ax, (0, r, x0 + q), (1, 1, 1), face="tab:orange", alpha=0.9, linewidth=1.5, zorder=3)
     start = _project(c, r + kh / 2, q + kw)
     end = _project(0.5, r + 0.5, x0 + q)
     ax.annotate("", xy=end, xytext=start, arrowprops=dict(arrowstyle="->", color="tab:orange", lw=2))
     fx, fy = _project(c, r, q + kw / 2)
-    ax.text(fx, fy + 0.4, f"filter {c} x {kh} x {kw}\n({c * kh * kw} weights + 1 bias)", ha="center",
-            va="bottom", fontsize=9, color="tab:orange")
+    ax.text(fx, fy + 0.4, tr("filter {c} x {kh} x {kw}\n({weights} weights + 1 bias)", c=c, kh=kh, kw=kw,
+                             weights=c * kh * kw), ha="center", va="bottom", fontsize=9, color="tab:orange")
     ox, oy = _project(0.5, r + 1, x0 + q + 0.5)
-    ax.text(ox, oy - 0.4, "one number:\nsum of all products + bias", ha="center", va="top", fontsize=8)
+    ax.text(ox, oy - 0.4, tr("one number:\nsum of all products + bias"), ha="center", va="top", fontsize=8)
     _finish(ax)
     return fig
 
@@ -134,7 +136,7 @@ def show_channels(volume, titles=None, *, cmaps=("Reds", "Greens", "Blues"), sup
     fig, axes = plt.subplots(1, n, figsize=(3.0 * n, 3.2), squeeze=False)
     for k, ax in enumerate(axes[0]):
         ax.imshow(volume[k], cmap=cmaps[k % len(cmaps)] if cmaps else "gray", vmin=0, vmax=1)
-        ax.set_title(titles[k] if titles else f"channel {k}", fontsize=9)
+        ax.set_title(titles[k] if titles else tr("channel {k}", k=k), fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
     if suptitle:
