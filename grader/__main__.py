@@ -24,6 +24,8 @@ def main(argv=None) -> int:
     rel.add_argument("--closed", nargs="*", default=[], metavar="ASSIGNMENT_ID",
                      help="assignments past their deadline: the bundle's convcourse.earlier gets "
                           "their model solutions, which later notebooks import (default: none)")
+    rel.add_argument("--lang", choices=["en", "ko"], default=None,
+                     help="the edition: English or Korean (default: the class's, course.toml)")
     ag = sub.add_parser("autograde", help="grade SUBMITTED_DIR/<student>/<assignment>/*.ipynb")
     ag.add_argument("submitted", type=Path, metavar="SUBMITTED_DIR")
     ag.add_argument("--out", type=Path, required=True, metavar="OUT_DIR",
@@ -75,9 +77,12 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     try:
         if args.command == "release":
-            written = release(closed=args.closed)
+            from .editions import class_language
+            lang = args.lang or class_language()
+            written = release(closed=args.closed, lang=lang)
             from .release import BUNDLE_ZIP
-            print(f"released {len(written)} notebooks into notebooks/ (no leaks found)")
+            print(f"released {len(written)} notebooks ({'English' if lang == 'en' else 'Korean'} edition) "
+                  f"into notebooks/ (no leaks found)")
             print(f"student bundle: {BUNDLE_ZIP} (convcourse.earlier: "
                   f"{', '.join(args.closed) if args.closed else 'no assignment closed yet'})")
             from .course import assignment_ids

@@ -53,7 +53,7 @@ from .sandbox import (SLOTS, Limits, SandboxUnavailable, batch_base_uid, build_f
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 # what every run makes anew; autograded/, feedback/ and the staged copy change per submission
-RUN_OUTPUTS = [".release", ".cases", ".earlier", ".sandbox", ".matplotlib", "grades.csv", "problems.csv"]
+RUN_OUTPUTS = [".release", ".source", ".cases", ".earlier", ".sandbox", ".matplotlib", "grades.csv", "problems.csv"]
 # A notebook larger than this is not read: ours are well under 1 MB without outputs and a
 # few MB with every figure; what is larger holds something else. (nbgrader's exchange skips
 # files over CourseDirectory.max_file_size, 100 MB by default, at submit and collect.)
@@ -235,10 +235,10 @@ def _failure_reason(res: dict) -> str:
 
 
 def _config(out: Path, db_url: str, staged: str = "submitted", base_uid: int = 0, slot: int | None = None,
-            limits: Limits | None = None, service: str = ""):
+            limits: Limits | None = None, service: str = "", source: Path = SOLUTIONS):
     from .settings import course_config, sandboxed
 
-    config = course_config(out, source_directory=str(SOLUTIONS), release_directory=".release",
+    config = course_config(out, source_directory=str(source), release_directory=".release",
                            submitted_directory=staged, autograded_directory="autograded",
                            feedback_directory="feedback", db_url=db_url)
     if slot is not None:
@@ -267,12 +267,12 @@ _WORKER: dict = {}
 
 
 def _start_worker(out: Path, db_url: str, staged: str, base_uid: int, limits: Limits, service: str,
-                  slots, lock) -> None:
+                  slots, lock, source: Path = SOLUTIONS) -> None:
     """Each worker process gets its own nbgrader API and its own sandbox uid."""
     with lock:
         slot = slots.value
         slots.value += 1
-    _WORKER["api"] = _api(_config(out, db_url, staged, base_uid, slot, limits, service))
+    _WORKER["api"] = _api(_config(out, db_url, staged, base_uid, slot, limits, service, source))
     _WORKER["staged"] = out / staged
     _WORKER["out"] = out
 
@@ -401,7 +401,13 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         first = next((line.strip() for line in str(cause).splitlines() if line.strip()), "")
         raise GraderConfigError(f"cannot open the gradebook {_safe_url(db_url)}: {type(cause).__name__}: "
                                 f"{first[:300]}") from None
-    api = _api(_config(out, db_url, staged.name))
+    # the gradebook's copy of each assignment is in the class's edition (course.toml)
+    from . import editions
+    try:
+        source = editions.sources(editions.class_language(), out / ".source")
+    except editions.EditionError as exc:
+        raise GraderConfigError(str(exc)) from None
+    api = _api(_config(out, db_url, staged.name, source=source))
     for aid in assignment_ids():
         res = api.generate_assignment(aid, force=True, create=True)
         if not res["success"]:
@@ -423,7 +429,8 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     ctx = multiprocessing.get_context("fork")
     slots, lock = ctx.Value("i", 0), ctx.Lock()
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_start_worker,
-                             initargs=(out, db_url, staged.name, base_uid, limits or Limits(), service, slots, lock)) as pool:
+                             initargs=(out, db_url, staged.name, base_uid, limits or Limits(), service, slots, lock,
+                                       source)) as pool:
         futures = {pool.submit(_grade_one, s, a): (s, a) for s, a in pairs}
         for future in as_completed(futures):
             student, aid = futures[future]

@@ -35,6 +35,7 @@ import json
 import re
 import tokenize
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from .course import REPO, SOLUTIONS, assignment_ids, notebook_names
@@ -174,21 +175,47 @@ def same_code(english: str, translated: str) -> bool:
     return a == b
 
 
+MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", flags=re.S)
+NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# a count with its scale word is one value: "8 billion" (English), "80억" (Korean), "1억 3,800만"
+SCALED = re.compile(rf"(?:({NUMBER})\s*억(?:\s*({NUMBER})\s*만)?|({NUMBER})\s*만(?!\w)|"
+                    rf"({NUMBER})\s+(thousand|million|billion)\b)")
+SCALES = {"thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9, "만": 10 ** 4, "억": 10 ** 8}
+
+
 def _formulas(markdown: str) -> set[str]:
     """The cell's LaTeX ($...$, $$...$$), with the words of \\text{...} left out and spaces
     ignored: an edition translates words, never mathematics."""
-    found = re.findall(r"\$\$.+?\$\$|\$[^$\n]+\$", markdown, flags=re.S)
-    return {re.sub(r"\s+", "", re.sub(r"\\text\{[^{}]*\}", r"\\text{}", f)) for f in found}
+    return {re.sub(r"\s+", "", re.sub(r"\\text\{[^{}]*\}", r"\\text{}", f)) for f in MATH.findall(markdown)}
+
+
+def _value(number: str) -> Decimal:
+    return Decimal(number.replace(",", ""))
+
+
+def _scaled(m: re.Match) -> str:
+    eok, man_after_eok, man, count, word = m.groups()
+    if eok is not None:
+        value = _value(eok) * SCALES["억"] + (_value(man_after_eok) * SCALES["만"] if man_after_eok else 0)
+    elif man is not None:
+        value = _value(man) * SCALES["만"]
+    else:
+        value = _value(count) * SCALES[word]
+    return f" {value.normalize():f} "
 
 
 def _numbers(markdown: str) -> set[str]:
-    """The numbers of a cell's text outside its formulas (1,392 / 0.25 / 7): each edition
-    states the same ones."""
-    text = re.sub(r"\$\$.+?\$\$|\$[^$\n]+\$", " ", markdown, flags=re.S)
-    return set(re.findall(r"\d+(?:[.,]\d+)*", text))
+    """The numbers of a cell's text outside its formulas (1,392 / 0.25 / 7), a count with its
+    scale word as its value (8 billion = 80억 = 8000000000): each edition states the same ones."""
+    text = SCALED.sub(_scaled, MATH.sub(" ", markdown))
+    return {f"{_value(n).normalize():f}" if "," in n else n for n in re.findall(NUMBER, text)}
 
 
 def is_prose(text: str) -> bool:
+    """English words to translate in a string or comment (nbgrader's markers are not)."""
+    from .markup import MARKERS
+    if text.startswith("#") and any(marker in text for marker in MARKERS):
+        return False
     body = re.sub(r"^[rRbBfFuU]*('''|\"\"\"|'|\")|('''|\"\"\"|'|\")$|^#", "", text)
     return bool(PROSE.search(body)) and not HANGUL.search(body)
 
@@ -282,6 +309,35 @@ def build_assignment(lang: str, assignment_id: str) -> tuple[dict[str, dict], li
     return out, problems
 
 
+COURSE_SETTINGS = REPO / "course.toml"
+
+
+def class_language(settings: Path = COURSE_SETTINGS) -> str:
+    """The class's edition, as the teaching assistant set it in course.toml (English if unset)."""
+    import tomllib
+
+    if not settings.exists():
+        return SOURCE_LANGUAGE
+    try:
+        lang = tomllib.loads(settings.read_text(encoding="utf-8")).get("language", SOURCE_LANGUAGE)
+    except tomllib.TOMLDecodeError as exc:
+        raise EditionError(f"{settings.name}: {exc}") from None
+    if lang not in LANGUAGES:
+        raise EditionError(f"{settings.name}: language = {lang!r}; the course has {', '.join(map(repr, LANGUAGES))}")
+    return lang
+
+
+def sources(lang: str, scratch: Path) -> Path:
+    """The folder of source notebooks (solutions/'s layout) of the `lang` edition: solutions/
+    itself for English, else the edition built into `scratch` (replaced)."""
+    check_language(lang)
+    if lang == SOURCE_LANGUAGE:
+        return SOLUTIONS
+    import shutil
+    shutil.rmtree(scratch, ignore_errors=True)
+    return write_sources(lang, scratch)
+
+
 def check_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise EditionError(f"no {lang!r} edition: the course has {', '.join(LANGUAGES)}")
@@ -292,6 +348,7 @@ def write_sources(lang: str, dest: Path, strict: bool = True) -> Path:
     layout of solutions/) and return `dest`. Raises EditionError if a catalogue is stale,
     incomplete or changes code (unless `strict` is False: then the English stands in)."""
     check_language(lang)
+    dest = Path(dest)
     all_problems = []
     for aid in assignment_ids():
         notebooks, problems = build_assignment(lang, aid)
@@ -318,6 +375,47 @@ def edition_of(nb) -> str:
     meta = nb.get("metadata", {}) if isinstance(nb, dict) else {}
     lang = (meta.get("convcourse") or {}).get("edition", SOURCE_LANGUAGE)
     return lang if lang in LANGUAGES else SOURCE_LANGUAGE
+
+
+# --- a submission in another edition than the gradebook's ------------------------------
+
+def _grade_id(cell) -> str | None:
+    return (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+
+
+_EDITION_CELLS: dict = {}
+
+
+def cells_by_edition(assignment_id: str, name: str) -> dict[str, dict[str, str]]:
+    """{lang: {grade_id: the cell's source in that edition}} of one source notebook, from the
+    repository (the gradebook's copy is rebuilt from it in every grading run)."""
+    key = (assignment_id, name)
+    if key not in _EDITION_CELLS:
+        english = json.loads(source_path(assignment_id, name).read_text(encoding="utf-8"))
+        found = {}
+        for lang in LANGUAGES:
+            nb = build_notebook(english, load(lang, assignment_id) if lang != SOURCE_LANGUAGE else {},
+                                lang, assignment_id)[0]
+            found[lang] = {_grade_id(c): _source(c) for c in nb["cells"] if _grade_id(c)}
+        _EDITION_CELLS[key] = found
+    return _EDITION_CELLS[key]
+
+
+def in_edition(assignment_id: str, name: str, grade_id: str, source: str, lang: str) -> str | None:
+    """`source`, the gradebook's copy of cell `grade_id` in whichever edition it is, in the
+    edition `lang`; None if it is not one of the repository's editions of that cell."""
+    editions = cells_by_edition(assignment_id, name)
+    if not any(cells.get(grade_id) == source for cells in editions.values()):
+        return None
+    return editions.get(lang, {}).get(grade_id)
+
+
+def released_versions(assignment_id: str, name: str, grade_id: str, source: str) -> list[str]:
+    """Every edition's version of cell `grade_id` if `source` (the gradebook's copy) is one of
+    them, else just `source`: a test cell is as released if it is as any edition released it."""
+    editions = cells_by_edition(assignment_id, name)
+    versions = [cells[grade_id] for cells in editions.values() if grade_id in cells]
+    return versions if source in versions else [source]
 
 
 # --- a catalogue to start from ------------------------------------------------------------

@@ -54,11 +54,12 @@ def secret_lines(source_notebook: Path) -> set[str]:
     return secret - public
 
 
-def find_leaks(release_dir: Path = NOTEBOOKS) -> list[str]:
-    """Everything in a release that must not be there, as readable messages."""
+def find_leaks(release_dir: Path = NOTEBOOKS, source: Path = SOLUTIONS) -> list[str]:
+    """Everything in a release that must not be there, as readable messages. `source` is the
+    folder of source notebooks the release was made from (an edition's, see grader/editions.py)."""
     problems = []
     for aid in assignment_ids():
-        for src in sorted((SOLUTIONS / aid).glob("*.ipynb")):
+        for src in sorted((source / aid).glob("*.ipynb")):
             rel = release_dir / aid / src.name
             if not rel.exists():
                 problems.append(f"{rel}: missing from the release")
@@ -81,9 +82,10 @@ def find_leaks(release_dir: Path = NOTEBOOKS) -> list[str]:
     return problems
 
 
-def generate(dest: Path = NOTEBOOKS, db_url: str | None = None) -> list[Path]:
-    """Run nbgrader generate_assignment for every assignment into `dest`, with a throw-away
-    gradebook (or the one at `db_url`, which then holds every assignment)."""
+def generate(dest: Path = NOTEBOOKS, db_url: str | None = None, source: Path = SOLUTIONS) -> list[Path]:
+    """Run nbgrader generate_assignment for every assignment of `source` (solutions/, or an
+    edition's sources) into `dest`, with a throw-away gradebook (or the one at `db_url`, which
+    then holds every assignment)."""
     from nbgrader.apps import NbGraderAPI
 
     from .course import tools_on_path
@@ -95,7 +97,8 @@ def generate(dest: Path = NOTEBOOKS, db_url: str | None = None) -> list[Path]:
     dest = Path(dest).resolve()
     with tempfile.TemporaryDirectory(prefix="release-db-") as tmp:
         config = course_config(
-            REPO, release_directory=str(dest), db_url=db_url or f"sqlite:///{tmp}/gradebook.db")
+            REPO, release_directory=str(dest), source_directory=str(Path(source).resolve()),
+            db_url=db_url or f"sqlite:///{tmp}/gradebook.db")
         api = NbGraderAPI(config=config)
         written = []
         for aid in assignment_ids():
@@ -137,7 +140,7 @@ def bundle_problems(bundle_dir: Path, closed: list[str]) -> list[str]:
     return problems
 
 
-def build_bundle(release_dir: Path = NOTEBOOKS, closed: list[str] = (), out: Path = BUILD) -> Path:
+def build_bundle(release_dir: Path = NOTEBOOKS, closed: list[str] = (), out: Path = BUILD, lang: str = "en") -> Path:
     """The student bundle `out/conv-course-student.zip` (unpacked in `out/student/`): released
     notebooks, data, the student-side helpers, the set-up script and bundle/;
     `convcourse.earlier` holds the model solutions of the `closed` assignments only. No grader,
@@ -158,7 +161,9 @@ def build_bundle(release_dir: Path = NOTEBOOKS, closed: list[str] = (), out: Pat
         raise ReleaseError("the student bundle leaks solutions:\n  " + "\n  ".join(problems))
     for name in BUNDLE_FILES:
         shutil.copy2(REPO / name, staging / name)
-    shutil.copytree(BUNDLE_OWN, staging, dirs_exist_ok=True)
+    shutil.copytree(BUNDLE_OWN, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.*.md"))
+    if lang != "en":  # the edition's README replaces the English one
+        shutil.copy2(BUNDLE_OWN / f"README.{lang}.md", staging / "README.md")
     zip_path = Path(out) / BUNDLE_ZIP.name
     zip_path.unlink(missing_ok=True)
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -193,27 +198,38 @@ def student_package_problems() -> list[str]:
 
 
 def release(dest: Path = NOTEBOOKS, bundle: bool = True, closed: list[str] = (),
-            earlier: Path | None = None, build: Path = BUILD) -> list[Path]:
+            earlier: Path | None = None, build: Path = BUILD, lang: str | None = None) -> list[Path]:
     """Regenerate the release into `dest` and `earlier` (every assignment's model solutions:
     the repository's `convcourse/earlier/` by default), check them, and build the student
     bundle into `build` with the model solutions of the `closed` assignments. The release is
     written to a temporary folder and checked there: `dest` is replaced only by a release
     without leaks. Raises ReleaseError otherwise. The demo passes folders under out/, so
-    that it never touches a teaching assistant's release."""
+    that it never touches a teaching assistant's release. `lang` is the edition (default: the
+    class's, course.toml): the notebooks and the bundle's README are in that language."""
+    from . import editions
     from .earlier import PACKAGE, write_package
 
     closed = check_closed(list(closed))
+    try:
+        lang = lang or editions.class_language()
+        editions.check_language(lang)
+    except editions.EditionError as exc:
+        raise ReleaseError(str(exc)) from None
     dest = Path(dest).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="release-", dir=dest.parent) as tmp:
         staged = Path(tmp) / "notebooks"
-        generate(staged)
-        leaks = find_leaks(staged) + student_package_problems()
+        try:
+            source = editions.sources(lang, Path(tmp) / "sources")
+        except editions.EditionError as exc:
+            raise ReleaseError(str(exc)) from None
+        generate(staged, source=source)
+        leaks = find_leaks(staged, source) + student_package_problems()
         if leaks:
             raise ReleaseError("the release leaks solutions or hidden tests:\n  " + "\n  ".join(leaks))
         shutil.rmtree(dest, ignore_errors=True)
         staged.rename(dest)
     write_package(PACKAGE if earlier is None else Path(earlier), assignment_ids())
     if bundle:
-        build_bundle(dest, closed, out=build)
+        build_bundle(dest, closed, out=build, lang=lang)
     return sorted(dest.rglob("*.ipynb"))
