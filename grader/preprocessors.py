@@ -31,7 +31,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Int, Unicode
 
-from . import sandbox
+from . import editions, sandbox
 from .hidden import REGISTRY, verdicts_from_outcomes
 from .hidden.wire import MIME, cases_for, outcomes_from_payload, result_payloads
 from .markup import checked_names, split_hidden, with_hidden
@@ -58,19 +58,41 @@ class RecordTestCells(NbGraderPreprocessor):
                 if grade_cell.cell_type != "code":
                     continue
                 source = gb.find_source_cell(grade_cell.name, info["notebook"], info["assignment"])
-                released = _normal(split_hidden(source.source)[0])
+                # as released in any edition (English, Korean): the code is the same in all
+                released = {_normal(split_hidden(version)[0]) for version in editions.released_versions(
+                    info["assignment"], info["notebook"], grade_cell.name, source.source)}
                 cell = submitted.get(grade_cell.name)
                 if cell is None:
                     tampered[grade_cell.name] = "the test cell was deleted (or re-typed as a new cell)"
                 elif cell.cell_type != "code":
                     tampered[grade_cell.name] = "the test cell was changed to another cell type"
-                elif _normal(cell.source) != released:
+                elif _normal(cell.source) not in released:
                     tampered[grade_cell.name] = "the test cell was edited"
         nb.metadata[META_KEY] = {"tampered": tampered}
         return nb, resources
 
 
 @dataclass(frozen=True)
+class FollowEdition(NbGraderPreprocessor):
+    """After OverwriteCells: the cells it restored from the gradebook (text, figures' code,
+    test cells) in the edition the student submitted, when the gradebook holds the other one,
+    so that a Korean submission's feedback is Korean in an English class and vice versa. Only
+    a cell that is exactly one of the repository's editions of it is changed (grader/editions.py:
+    the editions differ in strings and comments only)."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        lang = editions.edition_of(nb)
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if not (meta.get("locked") or meta.get("grade")) or not meta.get("grade_id"):
+                continue
+            version = editions.in_edition(info["assignment"], info["notebook"], meta["grade_id"], cell.source, lang)
+            if version is not None:
+                cell.source = version
+        return nb, resources
+
+
 class RunRecord:
     """How a notebook's sandboxed run went."""
     status: str = "not run"   # "complete", or why it stopped early
@@ -264,7 +286,9 @@ class TrustedVerdicts(NbGraderPreprocessor):
         read-only cells (which OverwriteCells has restored from the gradebook)."""
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
-            instructor = {_normal(c.source) for c in notebook.source_cells if c.locked}
+            instructor = {_normal(version) for c in notebook.source_cells if c.locked
+                          for version in editions.released_versions(info["assignment"], info["notebook"],
+                                                                    c.name, c.source)}
             test_cells = {c.name for c in notebook.grade_cells}
         # test cells were rewritten from the gradebook by OverwriteCells (a restored one
         # carries nbgrader's "was missing" note, so compare by id, not by text)
@@ -294,4 +318,4 @@ class TrustedVerdicts(NbGraderPreprocessor):
         return f"{name}: {which}{first.message}"
 
 
-__all__ = ["RecordTestCells", "RunRecord", "SandboxExecute", "TrustedVerdicts"]
+__all__ = ["FollowEdition", "RecordTestCells", "RunRecord", "SandboxExecute", "TrustedVerdicts"]

@@ -81,10 +81,10 @@ def sandboxed(c: Config, work_root: Path | None, cases_dir: Path | None, base_ui
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import CheckCellMetadata, Execute, OverwriteCells
 
-    from .preprocessors import RecordTestCells, SandboxExecute, TrustedVerdicts
+    from .preprocessors import FollowEdition, RecordTestCells, SandboxExecute, TrustedVerdicts
 
     c.Autograde.sanitize_preprocessors = nbgrader_default(
-        Autograde, "sanitize_preprocessors", {OverwriteCells: [RecordTestCells, OverwriteCells]})
+        Autograde, "sanitize_preprocessors", {OverwriteCells: [RecordTestCells, OverwriteCells, FollowEdition]})
     # nbgrader checks the cells' metadata again at the end; here only outputs change after
     # the sanitize step's check (SandboxExecute restores sources and metadata), so once is enough
     c.Autograde.autograde_preprocessors = nbgrader_default(
