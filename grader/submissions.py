@@ -14,12 +14,13 @@ from .course import NOTEBOOKS, notebook_names, solution_sources
 
 def filled(assignment_id: str, name: str | None = None, *, solved: bool = True,
            extra: dict[str, str] | None = None, before: dict[str, str] | None = None,
-           ) -> nbformat.NotebookNode:
-    """The released notebook, with every solution cell answered (solved=True) or left
-    blank; `extra` code is appended to, and `before` code put in front of, the cells
-    named by grade_id (e.g. a known-wrong redefinition of a function, or a crash)."""
+           release: Path = NOTEBOOKS) -> nbformat.NotebookNode:
+    """The released notebook (of `release`: another edition's, say), with every solution cell
+    answered (solved=True) or left blank; `extra` code is appended to, and `before` code put
+    in front of, the cells named by grade_id (e.g. a known-wrong redefinition of a function,
+    or a crash)."""
     name = name or notebook_names(assignment_id)[0]
-    nb = nbformat.read(NOTEBOOKS / assignment_id / f"{name}.ipynb", as_version=4)
+    nb = nbformat.read(Path(release) / assignment_id / f"{name}.ipynb", as_version=4)
     answers = solution_sources(assignment_id, name) if solved else {}
     extra, before = dict(extra or {}), dict(before or {})
     for cell in nb.cells:

@@ -30,10 +30,33 @@ OUT = REPO / "out" / "student-side"   # screenshots and measured times, for peop
 # Fixtures that grade a class, run whole notebooks, or set up and drive the student bundle:
 # a test that uses one is `slow` (./course test -m "not slow" leaves it out).
 SLOW_FIXTURES = {"graded", "regraded", "graded_class", "notebook_runs", "bundle_zip", "student_bundle",
-                 "student_lab", "lab", "fresh_bundle", "trained", "term",
+                 "student_lab", "lab", "korean_bundle", "korean_lab", "fresh_bundle", "trained", "term",
                  "nbgrader_course", "service", "hub", "hub_stopped"}
 # fixtures that grade through the sandbox: a test that uses one is marked `sandbox`
 GRADING_FIXTURES = {"graded", "regraded", "graded_class", "term", "nbgrader_course", "service"}
+
+
+# nbval runs every edition's solution notebooks: the English ones in solutions/ (a testpath),
+# the others built here before collection into out/editions/<lang>/ (grader/editions.py; a
+# stale catalogue fails tests/test_editions.py, not the collection), which a run of the
+# testpaths (`./course test`, with or without options) collects too
+EDITIONS = REPO / "out" / "editions"
+
+
+def pytest_configure(config):
+    from grader.editions import LANGUAGES, SOURCE_LANGUAGE, write_sources
+    for lang in LANGUAGES:
+        if lang != SOURCE_LANGUAGE:
+            shutil.rmtree(EDITIONS / lang, ignore_errors=True)
+            write_sources(lang, EDITIONS / lang, strict=False)
+    if config.args_source == pytest.Config.ArgsSource.TESTPATHS and str(EDITIONS) not in config.args:
+        config.args.append(str(EDITIONS))
+
+
+def is_solution_notebook(path: Path) -> bool:
+    """A solution notebook nbval runs: solutions/ or an edition's build of it."""
+    parts = Path(path).resolve().relative_to(REPO).parts
+    return parts[:1] == ("solutions",) or parts[:2] == ("out", "editions")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -47,11 +70,11 @@ def pytest_collection_modifyitems(config, items):
     def waits(item):
         fixtures = set(getattr(item, "fixturenames", ()))
         return 4 if "hub_stopped" in fixtures else 3 if "trained" in fixtures else 2 if "graded_class" in fixtures else \
-            1 if "student_bundle" in fixtures else 0
+            1 if {"student_bundle", "korean_bundle"} & fixtures else 0
     items.sort(key=waits)
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
-        if "solutions" in Path(str(item.fspath)).relative_to(REPO).parts[:1] or SLOW_FIXTURES & fixtures:
+        if is_solution_notebook(Path(str(item.fspath))) or SLOW_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
         if GRADING_FIXTURES & fixtures:
             item.add_marker(pytest.mark.sandbox)
@@ -104,7 +127,7 @@ def pytest_collection_finish(session):
     if session.config.option.collectonly:
         return
     from concurrent.futures import ThreadPoolExecutor
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="early")
+    pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="early")
     factory = session.config._tmp_path_factory  # the tmp_path_factory fixture's own
     if _needed(session, "graded_class"):
         import one_class
@@ -112,6 +135,9 @@ def pytest_collection_finish(session):
         _EARLY["graded_class"] = pool.submit(one_class.run, written)
     if _needed(session, "student_bundle"):
         _EARLY["student_bundle"] = pool.submit(set_up_bundle, factory.mktemp("bundle-build"), factory.mktemp("student"))
+    if _needed(session, "korean_bundle"):
+        _EARLY["korean_bundle"] = pool.submit(set_up_bundle, factory.mktemp("bundle-build-ko"),
+                                              factory.mktemp("student-ko"), "ko")
     pool.shutdown(wait=False)
 
 
@@ -216,17 +242,25 @@ class SetUpBundle:
     seconds: float
 
 
-def set_up_bundle(build_dir: Path, student_dir: Path) -> SetUpBundle:
+def set_up_bundle(build_dir: Path, student_dir: Path, lang: str = "en") -> SetUpBundle:
     """The bundle (every assignment closed) unzipped into an empty folder and set up by its
     own `./course setup` (pip's download cache is the machine's, as a student's second try
-    would have it)."""
-    root = unzip_bundle(build_bundle(NOTEBOOKS, assignment_ids(), out=build_dir), student_dir)
+    would have it). English: the committed release's; another edition: released for the test,
+    in `build_dir`."""
+    if lang == "en":
+        zip_path = build_bundle(NOTEBOOKS, assignment_ids(), out=build_dir)
+    else:
+        from grader.release import BUNDLE_ZIP, release
+        release(build_dir / "notebooks", closed=assignment_ids(), earlier=build_dir / "earlier", build=build_dir,
+                lang=lang)
+        zip_path = build_dir / BUNDLE_ZIP.name
+    root = unzip_bundle(zip_path, student_dir)
     start = time.perf_counter()
     setup = subprocess.run(["./course", "setup"], cwd=root, env=student_env(), capture_output=True,
                            text=True, timeout=1200)
     seconds = time.perf_counter() - start
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "setup.txt").write_text(f"./course setup in an empty folder: {seconds:.0f} s, exit {setup.returncode}\n"
+    (OUT / ("setup.txt" if lang == "en" else f"setup-{lang}.txt")).write_text(f"./course setup in an empty folder: {seconds:.0f} s, exit {setup.returncode}\n"
                                    f"{setup.stdout}\n{setup.stderr}")
     assert setup.returncode == 0, f"./course setup failed:\n{setup.stdout}\n{setup.stderr}"
     return SetUpBundle(root, setup, seconds)
@@ -239,6 +273,15 @@ def student_bundle(tmp_path_factory) -> SetUpBundle:
     if "student_bundle" not in _EARLY:
         return set_up_bundle(tmp_path_factory.mktemp("bundle-build"), tmp_path_factory.mktemp("student"))
     return _EARLY["student_bundle"].result()
+
+
+@pytest.fixture(scope="session")
+def korean_bundle(tmp_path_factory) -> SetUpBundle:
+    """The Korean edition's bundle (`release --lang ko`), set up in an empty folder like the
+    English one (started early too)."""
+    if "korean_bundle" not in _EARLY:
+        return set_up_bundle(tmp_path_factory.mktemp("bundle-build-ko"), tmp_path_factory.mktemp("student-ko"), "ko")
+    return _EARLY["korean_bundle"].result()
 
 
 @dataclass
@@ -267,6 +310,16 @@ def _free_port() -> int:
 def student_lab(student_bundle, tmp_path_factory):
     """`./course lab` of the set-up bundle, for a new student (an empty HOME), until the
     session ends; then the whole process group is stopped."""
+    yield from _run_lab(student_bundle, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def korean_lab(korean_bundle, tmp_path_factory):
+    """`./course lab` of the Korean edition's bundle, for a new student."""
+    yield from _run_lab(korean_bundle, tmp_path_factory)
+
+
+def _run_lab(student_bundle: SetUpBundle, tmp_path_factory):
     port, token = _free_port(), secrets.token_hex(16)
     log = tmp_path_factory.mktemp("lab") / "lab.log"
     with open(log, "w") as out:

@@ -5,11 +5,13 @@ For every notebook: open it, enter the model answers through JupyterLab (those o
 the keyboard), Restart and Run All, check that no cell shows an error and that it drew as many
 figures as the notebook draws when run by the tests, then press Validate and expect success.
 A blank notebook's Validate names its failing cells; 08 with the student's own definitions in
-a cell above runs clean where the earlier assignments are not closed. Screenshots and times go
-to out/student-side/.
+a cell above runs clean where the earlier assignments are not closed. The Korean edition's
+bundle, set up the same way, runs 02 end to end in Korean: its text, a visible test's message
+and a figure (screenshot). Screenshots and times go to out/student-side/.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -67,13 +69,18 @@ class Stopwatch:
         self.last = now
 
 
-@pytest.fixture(scope="module")
-def lab(browser, student_lab):
+def lab_page(browser, student_lab):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(60_000)
     page.goto(f"{student_lab.url}/lab?reset&token={student_lab.token}")
     page.wait_for_function("window.jupyterapp && window.jupyterapp.started")
     page.evaluate("window.jupyterapp.started")
+    return page
+
+
+@pytest.fixture(scope="module")
+def lab(browser, student_lab):
+    page = lab_page(browser, student_lab)
     released = student_lab.root.parent / "released"      # pristine copies, before any test saves answers
     if not released.exists():
         shutil.copytree(student_lab.root / "notebooks", released)
@@ -376,3 +383,43 @@ def test_the_sliding_window_animation_plays_in_jupyterlab(lab):
     watch.lap("run and step")
     page.screenshot(path=str(OUT / f"{aid}-animation.png"))
     assert cell.locator(".animation img").count() == 1
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def test_korean_edition_runs_and_validates_in_jupyterlab(browser, korean_lab, notebook_runs):
+    """The Korean bundle's 02: Korean text; a wrong answer fails its visible test with a Korean
+    message; with the model answers it runs clean, draws the English edition's figures (in
+    Hangul: screenshot) and validates."""
+    aid = "02_image_convolution"
+    name = notebook_names(aid)[0]
+    watch = Stopwatch(f"{aid} (ko)")
+    page = lab_page(browser, korean_lab)
+    try:
+        panel = open_notebook(page, f"{aid}/{name}.ipynb")
+        heading = page.locator(f"#{panel} .jp-RenderedMarkdown h1").first.inner_text()
+        assert HANGUL.search(heading), f"the first heading is not Korean: {heading!r}"
+        answers = solution_sources(aid, name)
+        wrong = dict(answers)
+        gid = next(g for g, code in answers.items() if "def correlate2d(" in code)
+        wrong[gid] = answers[gid].replace("def correlate2d(", "def _unused(") + \
+            "\n\ndef correlate2d(image, kernel):\n    return np.zeros((1, 1))\n"
+        assert page.evaluate(FILL, wrong) == len(answers)
+        state = restart_and_run_all(page)
+        watch.lap("run all, a wrong answer")
+        assert any(HANGUL.search(e) for e in state["errors"]), \
+            f"a failing visible test should say why in Korean: {state['errors']}"
+        assert page.evaluate(FILL, answers) == len(answers)
+        state = restart_and_run_all(page)
+        watch.lap("run all")
+        assert state["errors"] == [], state["errors"]
+        assert state["figures"] == notebook_runs[aid].figures
+        page.evaluate("(i) => window.__nb.content.scrollToItem(i, 'start')", state["firstFigure"])
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(OUT / f"{aid}-ko-figure.png"))
+        kind, text = validate(page, panel, f"{aid}-ko-validate.png")
+        watch.lap("validate")
+        assert "validation-success" in kind, text
+    finally:
+        page.close()
