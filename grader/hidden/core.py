@@ -237,7 +237,7 @@ def used_message(used: list[str], where: str = "", lang: str = "en") -> str:
     messages.where() of the case, in `lang`."""
     first = used[0]
     if first == THREAD_RUNNING:
-        return say("used_thread", lang, first=first, where=where)
+        return say("used_thread", lang, first=text(first, lang), where=where)
     if first in UNWATCHED_NAMES:
         return say("used_unwatched", lang, first=first, where=where)
     return say("used_routine", lang, first=first, where=where)

@@ -72,7 +72,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
                        "최소 {least}가 필요합니다"},
     "used_thread": {"en": "{first} was running during the call{where}: work handed to a thread escapes the grader's "
                           "watch; stop your threads before the tests run",
-                    "ko": "{where}호출 중에 노트북이 시작한 스레드가 실행되고 있었습니다: 스레드에 넘긴 작업은 "
+                    "ko": "{where}호출 중에 {first}가 실행되고 있었습니다: 스레드에 넘긴 작업은 "
                           "채점기의 감시를 벗어납니다. 테스트가 실행되기 전에 스레드를 멈추십시오"},
     "used_unwatched": {"en": "called {first}{where}: graded functions must not start threads or processes, or reach "
                              "around the grader's watch",

@@ -217,6 +217,8 @@ TEXTS: dict[str, str] = {
         "단순한 경사 하강 한 걸음입니다: Adam은 평균한 기울기를 sqrt(v_hat) + eps로 나눕니다",
     "a tuple (param, m, v)": "튜플 (param, m, v)",
     "an array of predicted labels, one per image": "이미지마다 하나씩, 예측한 레이블의 배열",
+    # --- the grader: a forbidden call's stand-in for a running thread (grader/inkernel/forbidden.py) ---
+    "a thread started by the notebook": "노트북이 시작한 스레드",
     # --- the grader: why a test cell scores 0 (grader/preprocessors.RecordTestCells) ---
     "the test cell was deleted (or re-typed as a new cell)": "테스트 셀이 삭제되었습니다 (또는 새 셀로 다시 입력되었습니다)",
     "the test cell was changed to another cell type": "테스트 셀이 다른 종류의 셀로 바뀌었습니다",
