@@ -150,7 +150,8 @@ ENGLISH_BEFORE = {
     ("relu", "changes its input in place"):
         "changed its input array in place for an array of shape (7,); work on a copy",
     ("conv2d_backward", "db forgotten"):
-        "db is None for x (2, 3, 6, 5), w (4, 3, 3, 2), stride 1, padding 0, with bias; expected an array of shape (4,)",
+        "db is None for x (2, 3, 6, 5), w (4, 3, 3, 2), stride 1, padding 0, with bias; expected an array of shape "
+        "(4,)",
     ("conv2d_backward", "swapped axes: db summed over the wrong axes"):
         "db: output shape (2,), expected (4,) for x (2, 3, 6, 5), w (4, 3, 3, 2), stride 1, padding 0, with bias",
     ("im2col", "not vectorised: a loop over output positions"):

@@ -265,7 +265,8 @@ _COUNT = {"one": "1", "two": "2", "three": "3"}
 # one phrase of a description (between its top-level commas) -> its Korean; the first match wins
 PHRASE_RULES: list[tuple[str, str]] = [
     # code, shapes and options written as code stay as they are
-    (r"([xwk] \(.*\)|x = arange\(\d+\)|\w+ ?= ?\S+|\d+x\d+|(box|tent|bump) \* (box|tent|bump)|(pad|sigma) \S.*)", r"\1"),
+    (r"([xwk] \(.*\)|x = arange\(\d+\)|\w+ ?= ?\S+|\d+x\d+|(box|tent|bump) \* (box|tent|bump)|(pad|sigma) \S.*)",
+     r"\1"),
     (r"(?:an? )?(\d)-D (x|t|w) \(no batch axis\)", r"\1차원 \2 (배치 축 없음)"),
     *[(rf"(?:an? )?(\d)-D {noun}", rf"\1차원 {_NOUN_KO.get(noun, noun)}") for noun in ("image", "kernel", "logits",
                                                                                        "x", "t", "w")],
