@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -33,11 +34,17 @@ from traitlets import Int, Unicode
 
 from . import editions, sandbox
 from .hidden import REGISTRY, verdicts_from_outcomes
+from .hidden.core import failure_message
+from .hidden.messages import say, text
 from .hidden.wire import MIME, cases_for, outcomes_from_payload, result_payloads
 from .markup import checked_names, split_hidden, with_hidden
 from .static_check import cell_findings
 
 META_KEY = "conv_course"
+# why a test cell scores 0 (TrustedVerdicts says it in the submission's edition: grader/hidden/messages_ko.py)
+DELETED = "the test cell was deleted (or re-typed as a new cell)"
+RETYPED = "the test cell was changed to another cell type"
+EDITED = "the test cell was edited"
 
 
 def _normal(source: str) -> str:
@@ -63,11 +70,11 @@ class RecordTestCells(NbGraderPreprocessor):
                     info["assignment"], info["notebook"], grade_cell.name, source.source)}
                 cell = submitted.get(grade_cell.name)
                 if cell is None:
-                    tampered[grade_cell.name] = "the test cell was deleted (or re-typed as a new cell)"
+                    tampered[grade_cell.name] = DELETED
                 elif cell.cell_type != "code":
-                    tampered[grade_cell.name] = "the test cell was changed to another cell type"
+                    tampered[grade_cell.name] = RETYPED
                 elif _normal(cell.source) not in released:
-                    tampered[grade_cell.name] = "the test cell was edited"
+                    tampered[grade_cell.name] = EDITED
         nb.metadata[META_KEY] = {"tampered": tampered}
         return nb, resources
 
@@ -235,10 +242,28 @@ def _error_output(ename: str, evalue: str):
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
+_TIMEOUT_VALUE = re.compile(r"stopped after (\d+) s")
+
+
+def _translate_timeouts(nb, lang: str) -> None:
+    """The runner's CellTimeoutError (grader/inkernel/runner.py, always in English) in `lang`."""
+    if lang == "en":
+        return
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            m = _TIMEOUT_VALUE.fullmatch(str(output.get("evalue", ""))) \
+                if output.get("output_type") == "error" and output.get("ename") == "CellTimeoutError" else None
+            if m:
+                output["evalue"] = say("cell_timeout", lang, seconds=m.group(1))
+                output["traceback"] = [say("cell_timeout_line", lang, seconds=m.group(1))]
+
+
 class TrustedVerdicts(NbGraderPreprocessor):
-    """Decide each test cell from the recorded results, in the grader's process."""
+    """Decide each test cell from the recorded results, in the grader's process; what it
+    tells the student is in the edition of the submitted notebook (grader/editions.edition_of)."""
 
     def preprocess(self, nb, resources):
+        self.lang = editions.edition_of(nb)
         self.tampered = nb.metadata.get(META_KEY, {}).get("tampered", {})
         run = resources.get("sandbox", RunRecord())
         self.status = run.status
@@ -247,14 +272,12 @@ class TrustedVerdicts(NbGraderPreprocessor):
         self.reaches = [(index, f.what) for index, found in zip(cells, cell_findings(list(cells.values())))
                         for f in found if f.kind == "grader"]
         nb, resources = super().preprocess(nb, resources)
+        _translate_timeouts(nb, self.lang)
         if self.status != "complete":
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-                f"**Grading note:** the notebook did not run to the end ({self.status}); "
-                "what ran before was graded."))
+                say("note_incomplete", self.lang, status=text(self.status, self.lang))))
         if run.disk_full_mb:
-            nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-                "**Grading note:** the notebook filled the disk space it is given while graded; "
-                "writing files beyond it failed. What ran was graded."))
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(say("note_disk", self.lang)))
         nb.metadata.pop(META_KEY, None)
         return nb, resources
 
@@ -266,7 +289,8 @@ class TrustedVerdicts(NbGraderPreprocessor):
                         if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
         grade_id = cell.metadata["nbgrader"].get("grade_id")
         if grade_id in self.tampered:
-            cell.outputs.append(_error_output("TestCellModified", f"{self.tampered[grade_id]}: it scores 0"))
+            cell.outputs.append(_error_output("TestCellModified", say("tampered", self.lang,
+                                                                      reason=text(self.tampered[grade_id], self.lang))))
             return cell, resources
         payloads = result_payloads(cell.outputs)
         cell.outputs = [o for o in cell.outputs if MIME not in o.get("data", {})]
@@ -274,7 +298,7 @@ class TrustedVerdicts(NbGraderPreprocessor):
         # a reach into the grader costs the tests after it: earlier results were recorded before it ran
         reaches = list(dict.fromkeys(what for at, what in self.reaches if at < index))
         for name in checked_names(cell.source):
-            message = self.verdict(name, payloads.get(name, []), already_failed, reaches)
+            message = self.verdict(name, payloads.get(name, []), already_failed, reaches, self.lang)
             if message:
                 cell.outputs.append(_error_output("HiddenTestFailure", message))
                 break
@@ -297,25 +321,19 @@ class TrustedVerdicts(NbGraderPreprocessor):
                 not (utils.is_grade(c) and c.metadata["nbgrader"].get("grade_id") in test_cells)}
 
     def verdict(self, name: str, payloads: list, quiet_if_not_run: bool = False,
-                reaches: list[str] = ()) -> str | None:
+                reaches: list[str] = (), lang: str = "en") -> str | None:
+        """The message a test cell shows for graded function `name`, in the edition `lang`; None if it passed."""
         if name not in REGISTRY:
-            return f"{name}: no hidden cases are registered (tell your instructor)"
+            return say("no_cases", lang, name=name)
         if len(payloads) > 1:
-            return f"{name}: the hidden cases reported more than once (tampering with the grader)"
+            return say("reported_twice", lang, name=name)
         outcomes = outcomes_from_payload(payloads[0]) if payloads else None
         # what the watch saw is the most precise reason; a reach into the grader comes next
         if reaches and not any(o.used for o in outcomes or []):
-            return (f"{name}: a cell above this test uses {', '.join(reaches[:3])}, which reaches into the "
-                    "grader or hides code from it; a notebook must not do that anywhere (see notebook 00)")
+            return say("reach", lang, name=name, what=", ".join(text(r, lang) for r in reaches[:3]))
         if outcomes is None:  # the cell's own error (shown above it) already says why
-            return None if quiet_if_not_run else f"{name}: the hidden cases did not run"
-        verdicts = verdicts_from_outcomes(name, outcomes)
-        failed = [v for v in verdicts if not v.passed]
-        if not failed:
-            return None
-        first = failed[0]
-        which = f"hidden case {first.case + 1} of {len(verdicts)}: " if first.case is not None else ""
-        return f"{name}: {which}{first.message}"
+            return None if quiet_if_not_run else say("did_not_run", lang, name=name)
+        return failure_message(name, verdicts_from_outcomes(name, outcomes, lang), lang)
 
 
 __all__ = ["FollowEdition", "RecordTestCells", "RunRecord", "SandboxExecute", "TrustedVerdicts"]

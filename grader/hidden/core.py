@@ -18,6 +18,8 @@ from ..inkernel.adapters import ADAPTERS, unpack_parts
 from ..inkernel.forbidden import THREAD_RUNNING, UNWATCHED_NAMES
 from ..inkernel.linecount import TAMPERED
 from ..inkernel.percase import run_one
+from . import messages
+from .messages import say, text
 
 
 class HiddenTestFailure(AssertionError):
@@ -114,7 +116,7 @@ SCALAR_TYPES = {
     "int": {"int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"},
     "bool": {"bool", "bool_"},
 }
-SCALAR_WORDS = {"int": "an int (use // for floor division)", "bool": "True or False"}
+SCALAR_WORDS = {"int": "scalar_int", "bool": "scalar_bool"}  # their messages (grader/hidden/messages.py)
 
 
 def _type_name(value: Any) -> str:
@@ -166,46 +168,48 @@ def run_case(func: Callable, case: Case, adapt: str | None = None, count_lines: 
     return outcome_from_record(record, numbers)
 
 
-def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
+def judge(spec: Spec, case: Case, outcome: Outcome, lang: str = "en") -> str | None:
     """None if the case passes, else a message naming the failed property (never a value
-    or an input)."""
-    where = f" for {case.describe}" if case.describe else ""
+    or an input), in the edition `lang` (grader/hidden/messages.py)."""
+    where = messages.where(case.describe, lang)
     if outcome.used:
-        return used_message(outcome.used, where)
+        return used_message(outcome.used, where, lang)
     if outcome.raised == "NotImplementedError":
-        return "not implemented yet (it raised NotImplementedError)"
+        return say("not_implemented", lang)
     if case.raises is not None:
         if outcome.raised == case.raises.__name__:
             return None
         if outcome.raised:
-            return f"raised {outcome.raised}{where}; expected {case.raises.__name__}"
-        return f"should raise {case.raises.__name__}{where}, but returned normally"
+            return say("raised_expected", lang, raised=outcome.raised, where=where, expected=case.raises.__name__)
+        return say("should_raise", lang, expected=case.raises.__name__, where=where)
     if outcome.raised:
-        return f"raised {outcome.raised}{where}"
+        return say("raised", lang, raised=outcome.raised, where=where)
     if outcome.modified:
-        return f"changed its input array in place{where}; work on a copy"
+        return say("modified", lang, where=where)
     if spec.max_calls is not None and outcome.calls > spec.max_calls.most(case):
-        return f"called its function arguments {outcome.calls} times{where}: {spec.max_calls.advice}"
+        return say("calls", lang, calls=outcome.calls, where=where, advice=text(spec.max_calls.advice, lang))
     if spec.max_lines is not None and outcome.lines > spec.max_lines.most(case):
         if outcome.lines >= TAMPERED:
-            return f"switched off the grader's line counter{where}"
-        return (f"ran {outcome.lines} lines of Python{where}, more than {spec.max_lines.most(case)}: "
-                f"{spec.max_lines.advice}")
+            return say("line_counter", lang, where=where)
+        return say("lines", lang, lines=outcome.lines, where=where, most=spec.max_lines.most(case),
+                   advice=text(spec.max_lines.advice, lang))
     got = outcome.value
     if got is None:
-        return f"returned {outcome.type_name or 'something'}{where}; expected {spec.expects}"
+        return say("returned", lang, returned=_returned(outcome.type_name, lang), where=where,
+                   expects=text(spec.expects, lang))
     if spec.returns is not None and outcome.type_name.split(" ", 1)[-1] not in SCALAR_TYPES[spec.returns]:
-        return f"returned {outcome.type_name}{where}; expected {SCALAR_WORDS[spec.returns]}"
+        return say("returned", lang, returned=_returned(outcome.type_name, lang, ""), where=where,
+                   expects=say(SCALAR_WORDS[spec.returns], lang))
     expected = np.asarray(spec.numbers(spec.reference(*copy.deepcopy(case.args), **case.kwargs)), dtype=np.float64)
     if spec.is_classifier:
-        return _accuracy_message(spec, got, expected, where)
+        return _accuracy_message(spec, got, expected, where, lang)
     if spec.parts:
-        message = _parts_message(spec, got, expected, where)
+        message, explained = _parts_message(spec, got, expected, where, lang)
     else:
-        message = _mismatch(got, expected, spec, where)
+        message, explained = _mismatch(got, expected, spec, where, lang=lang)
     # a known-wrong variant explains wrong values, and a wrong shape too (a stride or dilation
     # ignored, a span off by one) when the variant has exactly the student's shape and values
-    if message is None or not message.startswith(("wrong values", "output shape")):
+    if message is None or not explained:
         return message
     for hint in spec.hints:
         try:
@@ -213,98 +217,119 @@ def judge(spec: Spec, case: Case, outcome: Outcome) -> str | None:
         except Exception:  # noqa: BLE001 - a hint that does not apply to this case
             continue
         if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-6, atol=1e-8):
-            return f"{message}: {hint.message}"
+            return say("hinted", lang, message=message, hint=text(hint.message, lang))
     return message
 
 
-def used_message(used: list[str], where: str = "") -> str:
+def _returned(type_name: str, lang: str, unknown: str | None = None) -> str:
+    """What a result that is not what it should be is, as the "returned" message names it
+    ("a list" in English, "list" in Korean); `unknown` if it has no type name (default: the
+    "something" message)."""
+    unknown = say("something", lang) if unknown is None else unknown
+    if messages.language(lang) == "en":
+        return type_name or unknown
+    return messages.article_free(type_name) or unknown
+
+
+def used_message(used: list[str], where: str = "", lang: str = "en") -> str:
     """What a graded call that used a forbidden routine is told: the first one it called
-    (the one the student's code named; later ones are that routine's insides)."""
+    (the one the student's code named; later ones are that routine's insides). `where` is
+    messages.where() of the case, in `lang`."""
     first = used[0]
     if first == THREAD_RUNNING:
-        return (f"{first} was running during the call{where}: work handed to a thread escapes the grader's "
-                "watch; stop your threads before the tests run")
+        return say("used_thread", lang, first=text(first, lang), where=where)
     if first in UNWATCHED_NAMES:
-        return (f"called {first}{where}: graded functions must not start threads or processes, or reach "
-                "around the grader's watch")
-    return (f"called {first}{where}: graded functions must not call ready-made convolution routines "
-            "(compare with them in a scratch cell instead)")
+        return say("used_unwatched", lang, first=first, where=where)
+    return say("used_routine", lang, first=first, where=where)
 
 
-def _mismatch(got: np.ndarray, expected: np.ndarray, spec: Spec, where: str, label: str = "") -> str | None:
-    """What differs between two arrays, or None: shape, then finiteness, then values."""
-    of = f" of {label}" if label else ""
+def _mismatch(got: np.ndarray, expected: np.ndarray, spec: Spec, where: str, label: str = "",
+              lang: str = "en") -> tuple[str | None, bool]:
+    """What differs between two arrays, or None: shape, then finiteness, then values; and
+    whether a known-wrong variant may explain it (wrong values, or the whole result's shape)."""
+    prefix = say("label", lang, label=label) if label else ""
     if got.shape != expected.shape:
-        return f"{label + ': ' if label else ''}output shape {got.shape}, expected {expected.shape}{where}"
+        return say("shape", lang, label=prefix, got=got.shape, expected=expected.shape, where=where), not label
     if not np.all(np.isfinite(got)):
-        return f"{label + ': ' if label else ''}output contains NaN or infinity{where}"
+        return say("not_finite", lang, label=prefix, where=where), False
     err = np.abs(got - expected)
     if np.all(err <= spec.atol + spec.rtol * np.abs(expected)):
-        return None
-    return f"wrong values{of}{where} (largest error {err.max():.3g})"
+        return None, False
+    of = say("of", lang, label=label) if label else ""
+    return say("values", lang, of=of, where=where, error=f"{err.max():.3g}"), True
 
 
-def _parts_message(spec: Spec, got: np.ndarray, expected: np.ndarray, where: str) -> str | None:
+def _parts_message(spec: Spec, got: np.ndarray, expected: np.ndarray, where: str,
+                   lang: str = "en") -> tuple[str | None, bool]:
     want = unpack_parts(expected)
     try:
         have = unpack_parts(got)
     except ValueError:
         have = None
     if have is None or len(have) != len(want):
-        return f"returned something else{where}; expected a tuple ({', '.join(spec.parts)})"
+        return say("parts_other", lang, where=where, parts=", ".join(spec.parts)), False
     for label, g, e in zip(spec.parts, have, want):
         if e is None and g is not None:
-            return f"{label} should be None{where}"
+            return say("part_not_none", lang, label=label, where=where), False
         if e is not None and g is None:
-            return f"{label} is None{where}; expected an array of shape {e.shape}"
+            return say("part_none", lang, label=label, where=where, shape=e.shape), False
         if e is not None:
-            message = _mismatch(g, e, spec, where, label)
+            message, explained = _mismatch(g, e, spec, where, label, lang)
             if message:
-                return message
-    return None
+                return message, explained
+    return None, False
 
 
-def _accuracy_message(spec: Spec, got: np.ndarray, labels: np.ndarray, where: str) -> str | None:
+def _accuracy_message(spec: Spec, got: np.ndarray, labels: np.ndarray, where: str, lang: str = "en") -> str | None:
     if got.shape != labels.shape:
-        return f"returned an array of shape {got.shape}{where}; expected one label per image, shape {labels.shape}"
+        return say("labels_shape", lang, got=got.shape, where=where, expected=labels.shape)
     right = int(np.sum(got == labels))
     if right >= spec.min_accuracy * len(labels):
         return None
-    return (f"held-out accuracy {right / len(labels):.1%} ({right} of {len(labels)} digits){where}; "
-            f"at least {spec.min_accuracy:.0%} is needed")
+    return say("accuracy", lang, accuracy=f"{right / len(labels):.1%}", right=right, total=len(labels), where=where,
+               least=f"{spec.min_accuracy:.0%}")
 
 
-def verdicts_from_outcomes(name: str, outcomes: list[Outcome]) -> list[Verdict]:
-    """Judge outcomes reported for every hidden case of `name` (e.g. by the sandbox)."""
+def verdicts_from_outcomes(name: str, outcomes: list[Outcome], lang: str = "en") -> list[Verdict]:
+    """Judge outcomes reported for every hidden case of `name` (e.g. by the sandbox); the
+    messages in the edition `lang`."""
     cases = REGISTRY[name].cases()
     if len(outcomes) != len(cases):
-        return [Verdict(False, f"{name}: the hidden cases did not all run")]
+        return [Verdict(False, say("not_all_run", lang, name=name))]
     verdicts = []
     for i, (case, outcome) in enumerate(zip(cases, outcomes)):
-        message = judge(REGISTRY[name], case, outcome)
+        message = judge(REGISTRY[name], case, outcome, lang)
         verdicts.append(Verdict(message is None, message or "", i))
     return verdicts
 
 
-def evaluate(name: str, func: Callable) -> list[Verdict]:
-    """Run every hidden case of `name` on `func`; one Verdict per case."""
+def evaluate(name: str, func: Callable, lang: str = "en") -> list[Verdict]:
+    """Run every hidden case of `name` on `func`; one Verdict per case, its message in `lang`."""
     spec = REGISTRY[name]
     if not callable(func):
-        return [Verdict(False, f"{name} is {_type_name(func)}, not a function")]
+        return [Verdict(False, say("not_a_function", lang, name=name, returned=_returned(_type_name(func), lang)))]
     return verdicts_from_outcomes(name, [run_case(func, case, spec.adapt, spec.max_lines is not None)
-                                         for case in spec.cases()])
+                                         for case in spec.cases()], lang)
 
 
-def check(name: str, func: Callable) -> None:
+def failure_message(name: str, verdicts: list[Verdict], lang: str = "en") -> str | None:
+    """The message for a graded function's verdicts: its first failed case, or None."""
+    failed = [v for v in verdicts if not v.passed]
+    if not failed:
+        return None
+    first = failed[0]
+    which = say("which", lang, number=first.case + 1, count=len(verdicts)) if first.case is not None else ""
+    return say("failure", lang, name=name, which=which, message=first.message)
+
+
+def check(name: str, func: Callable, lang: str = "en") -> None:
     """The hidden test block of a notebook: raise HiddenTestFailure on the first
     failed case, with a message that names the property, not the hidden values."""
     __tracebackhide__ = True  # noqa: F841 - keeps this frame out of IPython/pytest tracebacks
     if name not in REGISTRY:
         raise RuntimeError(f"grader: no hidden cases named {name!r}")
-    verdicts = evaluate(name, func)
-    failed = [v for v in verdicts if not v.passed]
-    if failed:
-        first = failed[0]
-        which = f"hidden case {first.case + 1} of {len(verdicts)}: " if first.case is not None else ""
-        raise HiddenTestFailure(f"{name}: {which}{first.message}") from None
-    print(f"{name}: all {len(verdicts)} hidden cases passed")
+    verdicts = evaluate(name, func, lang)
+    message = failure_message(name, verdicts, lang)
+    if message:
+        raise HiddenTestFailure(message) from None
+    print(say("all_passed", lang, name=name, count=len(verdicts)))
