@@ -79,7 +79,6 @@ class RecordTestCells(NbGraderPreprocessor):
         return nb, resources
 
 
-@dataclass(frozen=True)
 class FollowEdition(NbGraderPreprocessor):
     """After OverwriteCells: the cells it restored from the gradebook (text, figures' code,
     test cells) in the edition the student submitted, when the gradebook holds the other one,
@@ -100,6 +99,7 @@ class FollowEdition(NbGraderPreprocessor):
         return nb, resources
 
 
+@dataclass(frozen=True)
 class RunRecord:
     """How a notebook's sandboxed run went."""
     status: str = "not run"   # "complete", or why it stopped early

@@ -137,7 +137,7 @@ def test_grading_pipeline_is_nbgraders_with_our_substitutions():
     names = lambda classes: [cls.__name__ for cls in classes]  # noqa: E731
     assert names(config.Autograde.sanitize_preprocessors) == [
         "ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "RecordTestCells", "OverwriteCells",
-        "CheckCellMetadata"]
+        "FollowEdition", "CheckCellMetadata"]
     assert names(config.Autograde.autograde_preprocessors) == [
         "SandboxExecute", "TrustedVerdicts", "IgnorePattern", "ClearMetadataPreprocessor", "LimitOutput",
         "SaveAutoGrades", "AssignLatePenalties"]
