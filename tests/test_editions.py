@@ -256,3 +256,26 @@ def test_korean_figures_render_with_no_missing_glyph():
         i18n.set_language("en")
         matplotlib.rcdefaults()
         matplotlib.use("Agg")
+
+
+# --- the glossary's terms ----------------------------------------------------------------
+
+def test_the_korean_edition_uses_no_term_the_glossary_rules_out():
+    """Text, code strings and comments of every Korean notebook, the helpers' messages and the
+    feedback's: none of docs/glossary.md's `not` column."""
+    from convcourse.i18n import KO
+    from grader.hidden import messages, messages_ko
+    from test_notebook_text import glossary
+
+    _, avoid = glossary()
+    texts = {"convcourse.i18n": "\n".join(KO.values()),
+             "grader/hidden/messages_ko.py": (REPO / "grader" / "hidden" / "messages_ko.py").read_text(encoding="utf-8"),
+             "grader/hidden/messages.py": (REPO / "grader" / "hidden" / "messages.py").read_text(encoding="utf-8")}
+    for aid in assignment_ids():
+        for name, nb in editions.build_assignment("ko", aid)[0].items():
+            texts[f"{aid} (ko)"] = "\n".join(editions._source(c) for c in nb["cells"])
+    assert messages and messages_ko
+    found = [(where, term) for where, text in texts.items() for term in avoid
+             if re.search(rf"(?<![가-힣]){re.escape(term)}(?![가-힣])" if len(term) == 1 else re.escape(term), text)]
+    assert not found, f"terms docs/glossary.md rules out: {found}"
+    assert "숨은 테스트" in texts["grader/hidden/messages.py"]

@@ -177,7 +177,7 @@ def test_korean_dilation_message(namespaces):
     func = mutant_function(namespaces, "conv2d", "dilation used as a stride: the window moves by s*d, its taps side "
                                                  "by side")
     assert failure_message("conv2d", evaluate("conv2d", func, "ko"), "ko") == (
-        "conv2d: 숨겨진 테스트 사례 33개 중 19번째: [x (1, 1, 7, 7), w (1, 1, 3, 3), 편향 없음, 스트라이드 1, 패딩 0, "
+        "conv2d: 숨은 테스트 사례 33개 중 19번째: [x (1, 1, 7, 7), w (1, 1, 3, 3), 편향 없음, 스트라이드 1, 패딩 0, "
         "팽창 2]에서 값이 틀렸습니다 (최대 오차 7.29): 팽창이 윈도우를 옮겼습니다: 윈도우는 `stride`만큼 움직이고, "
         "팽창은 윈도우 안에서 커널의 탭 사이를 벌립니다")
     assert failure_message("conv2d", evaluate("conv2d", func)).startswith("conv2d: hidden case 19 of 33: wrong values")
@@ -251,7 +251,7 @@ def failures(nb) -> list[str]:
 def test_a_korean_submission_is_told_in_korean(generated_course, namespaces):
     nb = graded(generated_course, namespaces, edition="ko", status="kernel died", edit=True)
     told = failures(nb)
-    assert ("conv2d: 숨겨진 테스트 사례 33개 중 19번째: [x (1, 1, 7, 7), w (1, 1, 3, 3), 편향 없음, 스트라이드 1, "
+    assert ("conv2d: 숨은 테스트 사례 33개 중 19번째: [x (1, 1, 7, 7), w (1, 1, 3, 3), 편향 없음, 스트라이드 1, "
             "패딩 0, 팽창 2]에서 값이 틀렸습니다 (최대 오차 7.29): 팽창이 윈도우를 옮겼습니다: 윈도우는 `stride`만큼 "
             "움직이고, 팽창은 윈도우 안에서 커널의 탭 사이를 벌립니다") in told
     assert "테스트 셀이 수정되었습니다: 0점입니다" in told

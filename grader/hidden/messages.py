@@ -84,23 +84,23 @@ TEMPLATES: dict[str, dict[str, str]] = {
                            "안 됩니다 (그런 루틴과의 비교는 별도의 연습용 셀에서 하십시오)"},
     # --- one graded function's verdicts ----------------------------------------------------
     "not_all_run": {"en": "{name}: the hidden cases did not all run",
-                    "ko": "{name}: 숨겨진 테스트 사례가 모두 실행되지는 않았습니다"},
+                    "ko": "{name}: 숨은 테스트 사례가 모두 실행되지는 않았습니다"},
     "not_a_function": {"en": "{name} is {returned}, not a function", "ko": "{name}: 함수가 아니라 {returned}입니다"},
-    "which": {"en": "hidden case {number} of {count}: ", "ko": "숨겨진 테스트 사례 {count}개 중 {number}번째: "},
+    "which": {"en": "hidden case {number} of {count}: ", "ko": "숨은 테스트 사례 {count}개 중 {number}번째: "},
     "failure": {"en": "{name}: {which}{message}", "ko": "{name}: {which}{message}"},
     "all_passed": {"en": "{name}: all {count} hidden cases passed",
-                   "ko": "{name}: 숨겨진 테스트 사례 {count}개를 모두 통과했습니다"},
+                   "ko": "{name}: 숨은 테스트 사례 {count}개를 모두 통과했습니다"},
     # --- the grader's process (grader/preprocessors.TrustedVerdicts) -------------------------
     "no_cases": {"en": "{name}: no hidden cases are registered (tell your instructor)",
-                 "ko": "{name}: 등록된 숨겨진 테스트 사례가 없습니다 (담당 교수자에게 알려 주십시오)"},
+                 "ko": "{name}: 등록된 숨은 테스트 사례가 없습니다 (담당 교수자에게 알려 주십시오)"},
     "reported_twice": {"en": "{name}: the hidden cases reported more than once (tampering with the grader)",
-                       "ko": "{name}: 숨겨진 테스트 사례의 결과가 두 번 이상 보고되었습니다 (채점기를 조작한 것입니다)"},
+                       "ko": "{name}: 숨은 테스트 사례의 결과가 두 번 이상 보고되었습니다 (채점기를 조작한 것입니다)"},
     "reach": {"en": "{name}: a cell above this test uses {what}, which reaches into the grader or hides code from "
                     "it; a notebook must not do that anywhere (see notebook 00)",
               "ko": "{name}: 이 테스트 위의 셀이 {what}을(를) 사용합니다. 이는 채점기 내부에 손을 대거나 채점기로부터 "
                     "코드를 숨기는 일입니다. 노트북의 어느 곳에서도 그렇게 해서는 안 됩니다 (노트북 00 참고)"},
     "did_not_run": {"en": "{name}: the hidden cases did not run",
-                    "ko": "{name}: 숨겨진 테스트 사례가 실행되지 않았습니다"},
+                    "ko": "{name}: 숨은 테스트 사례가 실행되지 않았습니다"},
     "tampered": {"en": "{reason}: it scores 0", "ko": "{reason}: 0점입니다"},
     "note_incomplete": {"en": "**Grading note:** the notebook did not run to the end ({status}); "
                               "what ran before was graded.",
