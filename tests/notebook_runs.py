@@ -30,10 +30,11 @@ class NotebookRun:
     before_tests: dict[str, tuple[dict, str]] = field(default_factory=dict)
 
 
-def code_cells(aid: str):
-    """(where, cell) for every code cell of the assignment's solution notebooks."""
+def code_cells(aid: str, source=SOLUTIONS):
+    """(where, cell) for every code cell of the assignment's solution notebooks (in `source`:
+    solutions/, or an edition's build of it)."""
     for name in notebook_names(aid):
-        nb = nbformat.read(SOLUTIONS / aid / f"{name}.ipynb", as_version=4)
+        nb = nbformat.read(source / aid / f"{name}.ipynb", as_version=4)
         for index, cell in enumerate(nb.cells):
             if cell.cell_type == "code":
                 yield f"{name} cell {index}", cell
@@ -61,13 +62,15 @@ def slow_clock(step: float = 100.0):
         yield
 
 
-def run_notebook(aid: str) -> NotebookRun:
+def run_notebook(aid: str, source=SOLUTIONS, draw: bool = False) -> NotebookRun:
+    """Run the notebook; with `draw`, every figure is drawn (as the inline backend would)
+    before it is closed."""
     import matplotlib.pyplot as plt
 
     run = NotebookRun()
     namespace: dict = {"__name__": "__main__"}
     plt.close("all")
-    for where, cell in code_cells(aid):
+    for where, cell in code_cells(aid, source):
         source = visible(cell)
         if is_test(cell):
             for name in checked_names(cell.source):
@@ -80,5 +83,8 @@ def run_notebook(aid: str) -> NotebookRun:
                 raise AssertionError(f"{where} fails when the machine is slow: "
                                      f"{type(exc).__name__}: {exc}") from exc
         run.figures += len(plt.get_fignums())
+        if draw:
+            for number in plt.get_fignums():
+                plt.figure(number).canvas.draw()
         plt.close("all")
     return run

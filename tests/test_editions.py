@@ -186,6 +186,7 @@ def test_visible_test_messages_follow_the_language():
     from convcourse import i18n
     from convcourse.testing import assert_close, assert_equal
 
+    family = matplotlib.rcParams["font.family"]
     try:
         for lang, word in (("en", "should be"), ("ko", "이어야 합니다")):
             i18n.set_language(lang)
@@ -195,7 +196,7 @@ def test_visible_test_messages_follow_the_language():
                 assert_equal(2.0, 3, "g(1)")
     finally:
         i18n.set_language("en")
-        matplotlib.rcdefaults()
+        matplotlib.rcParams["font.family"] = family
 
 
 # --- Hangul in figures --------------------------------------------------------------------
@@ -245,6 +246,7 @@ def test_korean_figures_render_with_no_missing_glyph():
         plt.close(fig)
 
     matplotlib.use("Agg")
+    family = matplotlib.rcParams["font.family"]
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("error", message="Glyph .* missing")
@@ -254,8 +256,7 @@ def test_korean_figures_render_with_no_missing_glyph():
             draw()
     finally:
         i18n.set_language("en")
-        matplotlib.rcdefaults()
-        matplotlib.use("Agg")
+        matplotlib.rcParams["font.family"] = family
 
 
 # --- the glossary's terms ----------------------------------------------------------------
@@ -279,3 +280,26 @@ def test_the_korean_edition_uses_no_term_the_glossary_rules_out():
              if re.search(rf"(?<![가-힣]){re.escape(term)}(?![가-힣])" if len(term) == 1 else re.escape(term), text)]
     assert not found, f"terms docs/glossary.md rules out: {found}"
     assert "숨은 테스트" in texts["grader/hidden/messages.py"]
+
+
+@pytest.fixture(scope="module")
+def korean_sources(tmp_path_factory):
+    return editions.write_sources("ko", tmp_path_factory.mktemp("ko-sources"))
+
+
+@pytest.mark.parametrize("aid", assignment_ids())
+def test_korean_notebook_draws_every_figure_with_no_missing_glyph(aid, korean_sources, notebook_runs):
+    """The Korean solution notebook run in this process with every figure drawn, a missing
+    glyph an error; and as many figures as the English edition draws."""
+    from convcourse import i18n
+    from notebook_runs import run_notebook
+
+    family = matplotlib.rcParams["font.family"]
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="Glyph .* missing")
+            korean = run_notebook(aid, korean_sources, draw=True)
+    finally:
+        i18n.set_language("en")
+        matplotlib.rcParams["font.family"] = family
+    assert korean.figures == notebook_runs[aid].figures

@@ -6,6 +6,7 @@ message in Korean (the mutants); an edited Korean test cell scores 0 (the red te
 feedback of a Korean submission is Korean throughout, an English one's English."""
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def write_korean(sub, out):
     ko = lambda aid, **kw: submissions.filled(aid, release=release, **kw)  # noqa: E731
     students = {}
     students["ko-ada"] = [(A2, ko(A2)), (A4, ko(A4))]
+    students["en-ada"] = [(A2, submissions.filled(A2))]     # the same answers, in English
     # fairness: innocent habits in a Korean notebook
     nb = add_cell_after(ko(A2), "test_convolve2d", (
         "# 내 답과 scipy 비교 (채점하지 않음)\n"
@@ -72,7 +74,8 @@ def graded(graded_class):
 
 
 def feedback(graded, student, aid) -> str:
-    return (graded["out"] / "feedback" / student / aid / f"{aid}.html").read_text(encoding="utf-8")
+    """The feedback page's text (its markdown's Hangul comes as character references)."""
+    return html.unescape((graded["out"] / "feedback" / student / aid / f"{aid}.html").read_text(encoding="utf-8"))
 
 
 def errors(graded, student, aid) -> list[str]:
@@ -114,8 +117,9 @@ def test_korean_feedback_is_korean_and_english_feedback_english(graded):
     """The text cells restored from the (English) gradebook are shown in the edition the
     student submitted; an English submission's feedback has no Korean text cell."""
     ko = feedback(graded, "ko-ada", A2)
-    en = feedback(graded, "ada", A2)
+    en = feedback(graded, "en-ada", A2)
     heading = lambda html: re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)  # noqa: E731
     assert HANGUL.search(heading(ko)), heading(ko)[:200]
     assert "Convolution on images" in heading(en)
     assert "학습 목표" in ko and "학습 목표" not in en
+    assert graded["scores"][("en-ada", A2)] == graded["scores"][("ko-ada", A2)]
