@@ -36,7 +36,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
                      "ko": "{where}{expected} 예외가 발생해야 하는데 정상적으로 반환했습니다"},
     "raised": {"en": "raised {raised}{where}", "ko": "{where}{raised} 예외가 발생했습니다"},
     "modified": {"en": "changed its input array in place{where}; work on a copy",
-                 "ko": "{where}입력 배열을 제자리에서 바꾸었습니다. 복사본으로 작업하십시오"},
+                 "ko": "{where}입력 배열을 제자리에서 바꾸었습니다. 복사본으로 작업하세요"},
     "calls": {"en": "called its function arguments {calls} times{where}: {advice}",
               "ko": "{where}인자로 받은 함수를 {calls}번 호출했습니다: {advice}"},
     "line_counter": {"en": "switched off the grader's line counter{where}",
@@ -47,7 +47,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "returned": {"en": "returned {returned}{where}; expected {expects}",
                  "ko": "{where}반환값이 {returned}입니다. 기대한 반환값: {expects}"},
     "something": {"en": "something", "ko": "알 수 없는 값"},
-    "scalar_int": {"en": "an int (use // for floor division)", "ko": "int (내림 나눗셈에는 //를 사용하십시오)"},
+    "scalar_int": {"en": "an int (use // for floor division)", "ko": "int (내림 나눗셈에는 //를 사용하세요)"},
     "scalar_bool": {"en": "True or False", "ko": "True 또는 False"},
     # {label}: the "label" message when the result is a tuple of parts ("dx: "), else ""
     "label": {"en": "{label}: ", "ko": "{label}의 "},
@@ -73,7 +73,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "used_thread": {"en": "{first} was running during the call{where}: work handed to a thread escapes the grader's "
                           "watch; stop your threads before the tests run",
                     "ko": "{where}호출 중에 {first}가 실행되고 있었습니다: 스레드에 넘긴 작업은 "
-                          "채점기의 감시를 벗어납니다. 테스트가 실행되기 전에 스레드를 멈추십시오"},
+                          "채점기의 감시를 벗어납니다. 테스트가 실행되기 전에 스레드를 멈추세요"},
     "used_unwatched": {"en": "called {first}{where}: graded functions must not start threads or processes, or reach "
                              "around the grader's watch",
                        "ko": "{where}{first}을(를) 호출했습니다: 채점 대상 함수는 스레드나 프로세스를 시작하거나 "
@@ -81,7 +81,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "used_routine": {"en": "called {first}{where}: graded functions must not call ready-made convolution routines "
                            "(compare with them in a scratch cell instead)",
                      "ko": "{where}{first}을(를) 호출했습니다: 채점 대상 함수는 이미 만들어진 합성곱 루틴을 호출해서는 "
-                           "안 됩니다 (그런 루틴과의 비교는 별도의 연습용 셀에서 하십시오)"},
+                           "안 됩니다 (그런 루틴과의 비교는 별도의 연습용 셀에서 하세요)"},
     # --- one graded function's verdicts ----------------------------------------------------
     "not_all_run": {"en": "{name}: the hidden cases did not all run",
                     "ko": "{name}: 숨은 테스트 사례가 모두 실행되지는 않았습니다"},
@@ -92,7 +92,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
                    "ko": "{name}: 숨은 테스트 사례 {count}개를 모두 통과했습니다"},
     # --- the grader's process (grader/preprocessors.TrustedVerdicts) -------------------------
     "no_cases": {"en": "{name}: no hidden cases are registered (tell your instructor)",
-                 "ko": "{name}: 등록된 숨은 테스트 사례가 없습니다 (담당 교수자에게 알려 주십시오)"},
+                 "ko": "{name}: 등록된 숨은 테스트 사례가 없습니다 (담당 교수자에게 알려 주세요)"},
     "reported_twice": {"en": "{name}: the hidden cases reported more than once (tampering with the grader)",
                        "ko": "{name}: 숨은 테스트 사례의 결과가 두 번 이상 보고되었습니다 (채점기를 조작한 것입니다)"},
     "reach": {"en": "{name}: a cell above this test uses {what}, which reaches into the grader or hides code from "

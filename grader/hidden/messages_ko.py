@@ -17,49 +17,49 @@ TEXTS: dict[str, str] = {
     "a numpy array of numbers": "숫자로 된 numpy 배열",
     # --- a01 ---
     "too large by a factor 1/dtau: multiply the sum by the grid step":
-        "1/dtau배만큼 너무 큽니다: 합에 격자 간격을 곱하십시오",
+        "1/dtau배만큼 너무 큽니다: 합에 격자 간격을 곱하세요",
     "g is not flipped: the integrand is f(tau) g(t - tau)":
         "g를 뒤집지 않았습니다: 피적분 함수는 f(tau) g(t - tau)입니다",
     "evaluate f and g on whole arrays (no Python loop over tau)":
-        "f와 g를 배열 전체에 대해 한 번에 계산하십시오 (tau에 대한 Python 루프 없이)",
+        "f와 g를 배열 전체에 대해 한 번에 계산하세요 (tau에 대한 Python 루프 없이)",
     "looks like cross-correlation: did you flip the kernel?": "교차상관처럼 보입니다: 커널을 뒤집었습니까?",
     "the kernel is flipped: cross-correlation uses k[p] * x[i + p] with no flip":
         "커널이 뒤집혔습니다: 교차상관은 커널을 뒤집지 않고 k[p] * x[i + p]를 사용합니다",
     # --- a02 ---
     "the kernel is flipped: cross-correlation does not flip it": "커널이 뒤집혔습니다: 교차상관은 커널을 뒤집지 않습니다",
     "kernel rows and columns swapped (kernel.T)": "커널의 행과 열이 뒤바뀌었습니다 (kernel.T)",
-    "the kernel is flipped upside down only: flip both axes": "커널을 위아래로만 뒤집었습니다: 두 축을 모두 뒤집으십시오",
-    "the kernel is flipped left-right only: flip both axes": "커널을 좌우로만 뒤집었습니다: 두 축을 모두 뒤집으십시오",
+    "the kernel is flipped upside down only: flip both axes": "커널을 위아래로만 뒤집었습니다: 두 축을 모두 뒤집으세요",
+    "the kernel is flipped left-right only: flip both axes": "커널을 좌우로만 뒤집었습니다: 두 축을 모두 뒤집으세요",
     "the kernel is transposed (kernel.T), not flipped: use kernel[::-1, ::-1]":
-        "커널을 뒤집지 않고 전치했습니다 (kernel.T): kernel[::-1, ::-1]을 사용하십시오",
+        "커널을 뒤집지 않고 전치했습니다 (kernel.T): kernel[::-1, ::-1]을 사용하세요",
     "not normalised: divide by the sum so the kernel sums to 1":
-        "정규화하지 않았습니다: 합으로 나누어 커널의 합이 1이 되게 하십시오",
+        "정규화하지 않았습니다: 합으로 나누어 커널의 합이 1이 되게 하세요",
     "the exponent is -(i^2 + j^2) / sigma^2: it should divide by 2 sigma^2":
         "지수가 -(i^2 + j^2) / sigma^2입니다: 2 sigma^2로 나누어야 합니다",
-    "the peak is at a corner: measure i and j from the centre": "최댓값이 모서리에 있습니다: i와 j를 중심에서부터 재십시오",
+    "the peak is at a corner: measure i and j from the centre": "최댓값이 모서리에 있습니다: i와 j를 중심에서부터 재세요",
     # --- a03 ---
     "the bias is missing: add b[o] to every value of output channel o":
-        "편향이 빠졌습니다: 출력 채널 o의 모든 값에 b[o]를 더하십시오",
+        "편향이 빠졌습니다: 출력 채널 o의 모든 값에 b[o]를 더하세요",
     "the bias is added once per input channel: add it once per output channel":
-        "편향을 입력 채널마다 한 번씩 더했습니다: 출력 채널마다 한 번씩 더하십시오",
+        "편향을 입력 채널마다 한 번씩 더했습니다: 출력 채널마다 한 번씩 더하세요",
     "the kernels are flipped: a CNN layer computes cross-correlation (no flip)":
         "커널이 뒤집혔습니다: CNN 계층은 교차상관을 계산합니다 (뒤집지 않음)",
     "only the last input channel counts: accumulate over channels with +=, not =":
-        "마지막 입력 채널만 반영되었습니다: 채널에 걸쳐 =가 아니라 +=로 누적하십시오",
+        "마지막 입력 채널만 반영되었습니다: 채널에 걸쳐 =가 아니라 +=로 누적하세요",
     "only the first input channel counts: sum over all C_in channels":
-        "첫 번째 입력 채널만 반영되었습니다: C_in개 채널 전체에 걸쳐 합하십시오",
+        "첫 번째 입력 채널만 반영되었습니다: C_in개 채널 전체에 걸쳐 합하세요",
     "kernel rows and columns swapped (each kernel transposed)": "커널의 행과 열이 뒤바뀌었습니다 (각 커널이 전치됨)",
     "the channels are averaged: a filter sums its C_in channel responses":
         "채널을 평균했습니다: 필터는 C_in개 채널의 응답을 합합니다",
     "negative values became positive (abs): ReLU sets them to 0":
         "음수 값이 양수가 되었습니다 (abs): ReLU는 음수 값을 0으로 만듭니다",
     "the negative part was kept: ReLU keeps max(x, 0)": "음수 부분을 남겼습니다: ReLU는 max(x, 0)을 남깁니다",
-    "a 0/1 mask, not the values: keep x where x > 0": "값이 아니라 0/1 마스크입니다: x > 0인 곳에서 x를 남기십시오",
+    "a 0/1 mask, not the values: keep x where x > 0": "값이 아니라 0/1 마스크입니다: x > 0인 곳에서 x를 남기세요",
     # --- a04 ---
     "all the zeros went to the bottom and right: pad is per side":
         "0이 모두 아래쪽과 오른쪽에 들어갔습니다: pad는 한쪽에 들어가는 크기입니다",
     "every axis was padded: pad only the last two (height and width)":
-        "모든 축에 패딩했습니다: 마지막 두 축 (높이와 너비)에만 패딩하십시오",
+        "모든 축에 패딩했습니다: 마지막 두 축 (높이와 너비)에만 패딩하세요",
     "height and width padding are swapped: a pair is (ph, pw)":
         "높이와 너비의 패딩이 뒤바뀌었습니다: 쌍은 (ph, pw)입니다",
     "padding counted once: it is added on both sides, 2p": "패딩을 한 번만 셌습니다: 패딩은 양쪽에 더해지므로 2p입니다",
@@ -82,16 +82,16 @@ TEXTS: dict[str, str] = {
         "양쪽을 합한 값입니다: 패딩은 한쪽에 들어가는 크기이므로 (f - 1) // 2입니다",
     "one too many: (f - 1) // 2": "1만큼 많습니다: (f - 1) // 2입니다",
     "the stride is ignored: move the window by `stride` pixels":
-        "스트라이드를 무시했습니다: 윈도우를 `stride` 픽셀씩 옮기십시오",
+        "스트라이드를 무시했습니다: 윈도우를 `stride` 픽셀씩 옮기세요",
     "the stride pair is swapped: stride=(sh, sw) is (rows, columns)":
         "스트라이드 쌍이 뒤바뀌었습니다: stride=(sh, sw)는 (행, 열)입니다",
     "the padding pair is swapped: padding=(ph, pw) is (rows, columns)":
         "패딩 쌍이 뒤바뀌었습니다: padding=(ph, pw)는 (행, 열)입니다",
     "the stride is applied to the rows only": "스트라이드를 행에만 적용했습니다",
-    "the bias is missing: add b[o] to output channel o": "편향이 빠졌습니다: 출력 채널 o에 b[o]를 더하십시오",
+    "the bias is missing: add b[o] to output channel o": "편향이 빠졌습니다: 출력 채널 o에 b[o]를 더하세요",
     "only the first image of the batch was computed": "배치의 첫 번째 이미지만 계산했습니다",
     "every sample got the same output: compute each image of the batch":
-        "모든 샘플이 같은 출력을 받았습니다: 배치의 이미지마다 따로 계산하십시오",
+        "모든 샘플이 같은 출력을 받았습니다: 배치의 이미지마다 따로 계산하세요",
     "all the padding rows went to the bottom: ph rows at the top and ph at the bottom":
         "패딩 행이 모두 아래쪽에 들어갔습니다: 위쪽에 ph행, 아래쪽에 ph행이 들어갑니다",
     "all the padding went to the bottom and right: pad is per side":
@@ -117,10 +117,10 @@ TEXTS: dict[str, str] = {
     "these are window maxima: average pooling takes each window's mean":
         "윈도우의 최댓값입니다: 평균 풀링은 각 윈도우의 평균을 취합니다",
     "these are window sums: divide by the number of values in the window":
-        "윈도우의 합입니다: 윈도우 안의 값의 개수로 나누십시오",
+        "윈도우의 합입니다: 윈도우 안의 값의 개수로 나누세요",
     "the output keeps its 1x1 spatial axes: return shape (N, C)":
-        "출력에 1x1 공간 축이 남아 있습니다: 형태 (N, C)를 반환하십시오",
-    "these are sums: divide by H * W": "합입니다: H * W로 나누십시오",
+        "출력에 1x1 공간 축이 남아 있습니다: 형태 (N, C)를 반환하세요",
+    "these are sums: divide by H * W": "합입니다: H * W로 나누세요",
     "these are maxima: global *average* pooling": "최댓값입니다: 전역 *평균* 풀링입니다",
     # --- a06 ---
     "the biases are missing: one per filter when bias=True": "편향이 빠졌습니다: bias=True이면 필터마다 하나씩 있습니다",
@@ -133,7 +133,7 @@ TEXTS: dict[str, str] = {
     "groups ignored: each filter sees only c_in // groups channels":
         "groups를 무시했습니다: 각 필터는 채널 c_in // groups개만 봅니다",
     "these are the weights: multiply by the number of output positions, out_h * out_w":
-        "가중치의 수입니다: 출력 위치의 수 out_h * out_w를 곱하십시오",
+        "가중치의 수입니다: 출력 위치의 수 out_h * out_w를 곱하세요",
     "the output is out_h x out_w: a pair (h, w) is not square": "출력은 out_h x out_w입니다: 쌍 (h, w)는 정사각형이 아닙니다",
     "the biases are not counted": "편향을 세지 않았습니다",
     "a pooling layer's stride defaults to its kernel_size, not 1": "풀링 계층의 스트라이드 기본값은 1이 아니라 kernel_size입니다",
@@ -149,27 +149,27 @@ TEXTS: dict[str, str] = {
         "커널 크기를 곱했습니다: 커널 크기는 더해집니다 (각각 k - 1에 앞선 스트라이드들을 곱한 만큼)",
     # --- a08 ---
     "looks like a forward difference (f(x+h) - f(x)) / h: use the central difference (f(x+h) - f(x-h)) / (2h)":
-        "전진 차분 (f(x+h) - f(x)) / h로 보입니다: 중앙 차분 (f(x+h) - f(x-h)) / (2h)를 사용하십시오",
+        "전진 차분 (f(x+h) - f(x)) / h로 보입니다: 중앙 차분 (f(x+h) - f(x-h)) / (2h)를 사용하세요",
     "twice the gradient: divide f(x+h) - f(x-h) by 2h, not by h":
-        "기울기의 두 배입니다: f(x+h) - f(x-h)를 h가 아니라 2h로 나누십시오",
-    "the step h is ignored: use the h you are given": "간격 h를 무시했습니다: 주어진 h를 사용하십시오",
+        "기울기의 두 배입니다: f(x+h) - f(x-h)를 h가 아니라 2h로 나누세요",
+    "the step h is ignored: use the h you are given": "간격 h를 무시했습니다: 주어진 h를 사용하세요",
     "dx has the kernel flipped the wrong way: each output sends dout times w (not flipped) back onto the inputs "
     "its window covered; as a window sliding over dout, that is the flipped kernel (a full convolution)":
         "dx에서 커널을 반대로 뒤집었습니다: 각 출력은 dout에 (뒤집지 않은) w를 곱한 값을 자기 윈도우가 덮었던 "
         "입력들로 되돌려 보냅니다. 이를 dout 위를 미끄러지는 윈도우로 보면 뒤집힌 커널 (full 합성곱)입니다",
     "dw holds only the last image of the batch: accumulate over the batch with +=, not =":
-        "dw에 배치의 마지막 이미지만 담겼습니다: 배치에 걸쳐 =가 아니라 +=로 누적하십시오",
+        "dw에 배치의 마지막 이미지만 담겼습니다: 배치에 걸쳐 =가 아니라 +=로 누적하세요",
     "db must sum dout over the batch and all positions": "db는 배치와 모든 위치에 걸쳐 dout을 합해야 합니다",
     "a tuple (dx, dw, db)": "튜플 (dx, dw, db)",
     "where windows overlap, a cell that is the maximum of two windows gets both gradients: accumulate with +=, "
     "not =":
-        "윈도우가 겹치는 곳에서 두 윈도우의 최댓값인 칸은 두 기울기를 모두 받습니다: =가 아니라 +=로 누적하십시오",
+        "윈도우가 겹치는 곳에서 두 윈도우의 최댓값인 칸은 두 기울기를 모두 받습니다: =가 아니라 +=로 누적하세요",
     "the gradient is spread over the whole window (that is average pooling's): max pooling sends it only to the "
     "window's maximum":
         "기울기를 윈도우 전체에 나누어 주었습니다 (평균 풀링의 방식입니다): 최대 풀링은 기울기를 윈도우의 최댓값에만 "
         "보냅니다",
     "where windows overlap, a cell inside two windows gets a share of both: accumulate with +=, not =":
-        "윈도우가 겹치는 곳에서 두 윈도우에 속한 칸은 양쪽의 몫을 모두 받습니다: =가 아니라 +=로 누적하십시오",
+        "윈도우가 겹치는 곳에서 두 윈도우에 속한 칸은 양쪽의 몫을 모두 받습니다: =가 아니라 +=로 누적하세요",
     "each window averages kh * kw inputs, so each of them gets dout / (kh * kw), not all of dout":
         "각 윈도우는 입력 kh * kw개를 평균하므로, 입력 하나는 dout 전체가 아니라 dout / (kh * kw)를 받습니다",
     "the whole gradient went to the window's maximum (that is max pooling's): average pooling shares it equally "
@@ -186,12 +186,12 @@ TEXTS: dict[str, str] = {
         "여기서 w의 형태는 PyTorch의 conv_transpose2d처럼 (C_in, C_out, KH, KW)입니다: w[c, o]는 입력 채널 c를 "
         "출력 채널 o에 잇습니다 (conv2d의 w는 그 반대입니다)",
     "where the pasted kernels overlap, their contributions add up: accumulate with +=, not =":
-        "붙여 넣은 커널이 겹치는 곳에서는 기여가 더해집니다: =가 아니라 +=로 누적하십시오",
+        "붙여 넣은 커널이 겹치는 곳에서는 기여가 더해집니다: =가 아니라 +=로 누적하세요",
     "the bias is missing: b[o] is added to every position of output channel o":
         "편향이 빠졌습니다: b[o]는 출력 채널 o의 모든 위치에 더해집니다",
     "the padding is cropped from one side only: cut p rows off the top and p off the bottom (and p columns off "
     "each side)":
-        "패딩을 한쪽에서만 잘라 냈습니다: 위에서 p행, 아래에서 p행을 잘라 내십시오 (열도 양쪽에서 p열씩)",
+        "패딩을 한쪽에서만 잘라 냈습니다: 위에서 p행, 아래에서 p행을 잘라 내세요 (열도 양쪽에서 p열씩)",
     "the stride is ignored where the kernels are pasted: input pixel (i, j) pastes its kernel at row i * sh, "
     "column j * sw of the output":
         "커널을 붙여 넣을 때 스트라이드를 무시했습니다: 입력 픽셀 (i, j)는 자기 커널을 출력의 i * sh행, j * sw열에 "
@@ -200,19 +200,19 @@ TEXTS: dict[str, str] = {
     "transposed: one row per output position, one column per (c, p, q)":
         "전치되었습니다: 출력 위치마다 한 행, (c, p, q)마다 한 열입니다",
     "the columns are in (p, q, c) order: use (c, p, q), the order of w.reshape(C_out, -1)":
-        "열이 (p, q, c) 순서입니다: w.reshape(C_out, -1)의 순서인 (c, p, q)를 사용하십시오",
+        "열이 (p, q, c) 순서입니다: w.reshape(C_out, -1)의 순서인 (c, p, q)를 사용하세요",
     "is there a Python loop over output positions? Gather the windows and use one matrix product (a loop over the "
     "kernel's taps is fine)":
-        "출력 위치에 대한 Python 루프가 있습니까? 윈도우를 모아 행렬 곱 한 번으로 계산하십시오 (커널의 탭에 대한 "
+        "출력 위치에 대한 Python 루프가 있습니까? 윈도우를 모아 행렬 곱 한 번으로 계산하세요 (커널의 탭에 대한 "
         "루프는 괜찮습니다)",
     # --- a10 ---
     "summed over the batch: the loss is the mean over samples (and so is its gradient)":
         "배치에 걸쳐 합했습니다: 손실은 샘플에 대한 평균입니다 (기울기도 마찬가지입니다)",
     "dlogits is the softmax itself: subtract 1 at each sample's true class":
-        "dlogits가 소프트맥스 그 자체입니다: 각 샘플의 정답 클래스에서 1을 빼십시오",
+        "dlogits가 소프트맥스 그 자체입니다: 각 샘플의 정답 클래스에서 1을 빼세요",
     "a tuple (loss, dlogits)": "튜플 (loss, dlogits)",
     "no bias correction: divide m by 1 - beta1**t and v by 1 - beta2**t":
-        "편향 보정이 없습니다: m을 1 - beta1**t로, v를 1 - beta2**t로 나누십시오",
+        "편향 보정이 없습니다: m을 1 - beta1**t로, v를 1 - beta2**t로 나누세요",
     "that is a plain gradient step: Adam divides the averaged gradient by sqrt(v_hat) + eps":
         "단순한 경사 하강 한 걸음입니다: Adam은 평균한 기울기를 sqrt(v_hat) + eps로 나눕니다",
     "a tuple (param, m, v)": "튜플 (param, m, v)",
