@@ -395,6 +395,8 @@ def test_korean_edition_runs_and_validates_in_jupyterlab(browser, korean_lab, no
     aid = "02_image_convolution"
     name = notebook_names(aid)[0]
     watch = Stopwatch(f"{aid} (ko)")
+    readme = (korean_lab.root / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# CNN을 위한 합성곱"), readme[:80]
     page = lab_page(browser, korean_lab)
     try:
         panel = open_notebook(page, f"{aid}/{name}.ipynb")
