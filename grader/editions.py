@@ -39,6 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .course import REPO, SOLUTIONS, assignment_ids, notebook_names
+from .markup import MARKERS
 
 TRANSLATIONS = REPO / "translations"
 LANGUAGES = ("en", "ko")
@@ -213,7 +214,6 @@ def _numbers(markdown: str) -> set[str]:
 
 def is_prose(text: str) -> bool:
     """English words to translate in a string or comment (nbgrader's markers are not)."""
-    from .markup import MARKERS
     if text.startswith("#") and any(marker in text for marker in MARKERS):
         return False
     body = re.sub(r"^[rRbBfFuU]*('''|\"\"\"|'|\")|('''|\"\"\"|'|\")$|^#", "", text)
