@@ -1,15 +1,16 @@
 """Run a solution notebook's code cells in this process, in order, as a student's run of
 them: hidden blocks left out, figures on Agg and counted, and the clock slowed down.
 
-The slow clock makes every read of `time.perf_counter`, `time.monotonic` and `time.time` a
-hundred seconds later than the last, as on a machine far slower than any student's, with
-every method equally slow. A notebook that asserts anything about measured time (that
+The slow clock makes every read of `time.perf_counter`, `time.monotonic` and `time.time` (in
+the thread running the notebook) a hundred seconds later than the last, as on a machine far
+slower than any student's, with every method equally slow. A notebook that asserts anything about measured time (that
 something is fast, or faster than something else) fails here; timings it only shows do not.
 """
 from __future__ import annotations
 
 import contextlib
 import io
+import threading
 import time
 from dataclasses import dataclass, field
 from unittest import mock
@@ -51,14 +52,20 @@ def visible(cell) -> str:
 
 @contextlib.contextmanager
 def slow_clock(step: float = 100.0):
-    now = [time.time()]
+    """Only for the thread that enters it: the tests' other threads (the class graded in the
+    background, tests/one_class.py, timing its batch and its subprocesses) keep real time."""
+    owner, now = threading.get_ident(), [time.time()]
 
-    def tick():
-        now[0] += step
-        return now[0]
+    def clock(real):
+        def tick():
+            if threading.get_ident() != owner:
+                return real()
+            now[0] += step
+            return now[0]
+        return tick
 
-    with mock.patch("time.perf_counter", tick), mock.patch("time.monotonic", tick), \
-            mock.patch("time.time", tick):
+    with mock.patch("time.perf_counter", clock(time.perf_counter)), \
+            mock.patch("time.monotonic", clock(time.monotonic)), mock.patch("time.time", clock(time.time)):
         yield
 
 
