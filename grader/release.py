@@ -140,12 +140,24 @@ def bundle_problems(bundle_dir: Path, closed: list[str]) -> list[str]:
     return problems
 
 
-def build_bundle(release_dir: Path = NOTEBOOKS, closed: list[str] = (), out: Path = BUILD, lang: str = "en") -> Path:
+def release_edition(release_dir: Path) -> str:
+    """The edition of a release, as its notebooks say (English if they say nothing)."""
+    from .editions import edition_of
+
+    first = next(iter(sorted(Path(release_dir).glob("*/*.ipynb"))), None)
+    return edition_of(json.loads(first.read_text(encoding="utf-8"))) if first else "en"
+
+
+def build_bundle(release_dir: Path = NOTEBOOKS, closed: list[str] = (), out: Path = BUILD,
+                 lang: str | None = None) -> Path:
     """The student bundle `out/conv-course-student.zip` (unpacked in `out/student/`): released
-    notebooks, data, the student-side helpers, the set-up script and bundle/;
-    `convcourse.earlier` holds the model solutions of the `closed` assignments only. No grader,
-    no solutions of open assignments."""
+    notebooks, data, the student-side helpers, the set-up script and bundle/ (its README in the
+    release's edition, `lang`, read from the notebooks if not given); `convcourse.earlier`
+    holds the model solutions of the `closed` assignments only. No grader, no solutions of
+    open assignments."""
     from .earlier import write_package
+
+    lang = lang or release_edition(release_dir)
 
     closed = check_closed(list(closed))
     staging = Path(out) / "student"

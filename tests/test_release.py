@@ -76,3 +76,26 @@ def test_student_bundle_has_no_grader_and_no_solutions(tmp_path):
         assert "conv-course/jupyter-config/labconfig/page_config.json" in names
         assert "conv-course/README.md" in names and "conv-course/requirements-test.txt" not in names
     assert zip_path.parent == tmp_path
+
+
+def test_bundle_readme_follows_the_release_edition(tmp_path):
+    """A bundle built from a Korean release (the hub builds one from the committed release)
+    has the Korean README, one from the English release the English one; no README.ko.md."""
+    import json
+    import shutil
+
+    from grader.course import NOTEBOOKS
+    from grader.release import release_edition
+
+    korean = tmp_path / "korean"
+    shutil.copytree(NOTEBOOKS, korean)
+    for path in korean.glob("*/*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        nb["metadata"]["convcourse"] = {"edition": "ko"}
+        path.write_text(json.dumps(nb), encoding="utf-8")
+    assert (release_edition(NOTEBOOKS), release_edition(korean)) == ("en", "ko")
+    for release_dir, out, first in ((NOTEBOOKS, tmp_path / "en", "# Convolution for CNNs"),
+                                    (korean, tmp_path / "ko", "# CNN을 위한 합성곱")):
+        with zipfile.ZipFile(build_bundle(release_dir, out=out)) as zf:
+            assert zf.read("conv-course/README.md").decode("utf-8").startswith(first)
+            assert "conv-course/README.ko.md" not in zf.namelist()
