@@ -159,19 +159,23 @@ def _tokens(source: str) -> list[tuple[int, str]] | None:
     return [(t.type, t.string) for t in toks if t.type not in skip]
 
 
+# a comment or a one-line string, for a cell that does not tokenize
+STRING_OR_COMMENT = r"#[^\n]*|\"[^\"\n]*\"|'[^'\n]*'"
+
+
 def _texts(source: str) -> list[str]:
     """The strings and comments of a cell, as written (quotes, prefixes and '#' included)."""
     try:
         toks = tokenize.generate_tokens(io.StringIO(source + "\n").readline)
         return [t.string for t in toks if t.type in (tokenize.COMMENT, tokenize.STRING)]
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        return re.findall(r"#[^\n]*|\"[^\"\n]*\"|'[^'\n]*'", source)
+        return re.findall(STRING_OR_COMMENT, source)
 
 
 def same_code(english: str, translated: str) -> bool:
     a, b = _tokens(english), _tokens(translated)
     if a is None or b is None:
-        strip = lambda s: re.sub(r"#[^\n]*|\"[^\"\n]*\"|'[^'\n]*'|\s+", "", s)  # noqa: E731
+        strip = lambda s: re.sub(rf"{STRING_OR_COMMENT}|\s+", "", s)  # noqa: E731
         return strip(english) == strip(translated)
     return a == b
 
@@ -267,6 +271,8 @@ def build_notebook(nb: dict, sections: dict[str, Section], lang: str, where: str
     for cell_id, s in sections.items():
         if cell_id not in ids:
             problems.append(f"{where}: the catalogue translates {cell_id} (line {s.line}), which the notebook no longer has")
+    # an English fragment kept on purpose is listed as its own translation
+    kept = {en for s in sections.values() for en, ko in s.pairs if en == ko}
     cells = []
     first_code = True
     for cell in nb["cells"]:
@@ -279,16 +285,13 @@ def build_notebook(nb: dict, sections: dict[str, Section], lang: str, where: str
             problems.append(f"{where} {cid}: a markdown cell without its translation")
         if cell["cell_type"] == "code":
             for piece in _texts(text):
-                if is_prose(piece):
+                if is_prose(piece) and piece not in kept:
                     problems.append(f"{where} {cid}: untranslated {piece[:70]!r} (translate it in the catalogue, "
                                     f"or list it with itself as translation to keep it)")
             if first_code:
                 new["source"] = set_language_line(lang) + "\n" + text
                 first_code = False
         cells.append(new)
-    # an untranslated fragment kept on purpose is listed as its own translation: not a problem
-    kept = {en for s in sections.values() for en, ko in s.pairs if en == ko}
-    problems = [p for p in problems if not any(f"untranslated {k[:70]!r}" in p for k in kept)]
     out["cells"] = cells
     out.setdefault("metadata", {}).setdefault("convcourse", {})["edition"] = lang
     return out, problems
