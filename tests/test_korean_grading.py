@@ -28,7 +28,7 @@ MUTATED = {f"ko-mutant-{m.function}": m for m in
 
 
 def korean_release(root: Path) -> Path:
-    """02 and 04 released in Korean by nbgrader, from the Korean edition's sources."""
+    """The Korean release by nbgrader, from the Korean edition's sources (the students use 02 and 04)."""
     from grader.release import generate
     source = editions.sources("ko", root / "sources")
     generate(root / "notebooks", source=source)

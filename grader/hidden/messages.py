@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import re
 
+from ..editions import LANGUAGES, SOURCE_LANGUAGE as SOURCE
 from . import messages_ko
-
-LANGUAGES = ("en", "ko")
-SOURCE = "en"
 
 # key -> {lang: template}. {where} is where_() of the case's description in that language;
 # the other fields are numbers, shapes, names and code, the same in every language.
