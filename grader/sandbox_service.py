@@ -26,17 +26,13 @@ import grp
 import json
 import os
 import pwd
-import queue
-import shutil
 import socket
 import socketserver
 import struct
-import tempfile
-import time
 from pathlib import Path
 
-from .sandbox import (SLOTS, Limits, RunResult, SandboxUnavailable, batch_base_uid, build_font_cache,
-                      check_available, run_notebook)
+from .sandbox import Limits, RunResult, SandboxUnavailable, check_available
+from .sandbox_host import Ran, SandboxHost, received
 
 MAX_NOTEBOOK = 64 * 2**20
 MAX_CASES = 512 * 2**20
@@ -90,13 +86,8 @@ def _peer_allowed(sock: socket.socket, gid: int) -> bool:
 class _Service(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
-    def __init__(self, path: Path, gid: int, root: Path):
-        self.gid, self.root = gid, root
-        self.slots: queue.Queue[int] = queue.Queue()
-        for slot in range(SLOTS):
-            self.slots.put(slot)
-        self.base_uid = batch_base_uid()
-        self.runs = 0
+    def __init__(self, path: Path, gid: int, host: SandboxHost):
+        self.gid, self.host = gid, host
         super().__init__(str(path), _Handler)
 
 
@@ -126,33 +117,15 @@ class _Handler(socketserver.StreamRequestHandler):
         self.wfile.write(json.dumps(reply).encode() + b"\n" + body)
 
     def run(self, aid: str, limits: Limits, notebook: bytes, cases: bytes):
-        server: _Service = self.server
-        slot = server.slots.get()  # at most SLOTS runs at once, each on its own uid
-        try:
-            server.runs += 1
-            workdir = server.root / "runs" / f"{slot}-{server.runs}"
-            shutil.rmtree(workdir, ignore_errors=True)
-            workdir.mkdir(parents=True)
-            (workdir / "in.ipynb").write_bytes(notebook)
-            shutil.copytree(server.root / "matplotlib", workdir / ".matplotlib")
-            start = time.monotonic()
-            result = run_notebook(workdir, cases, slot, limits, server.base_uid, server.root / "earlier" / aid)
-            print(f"sandbox service: ran a notebook of {aid} in slot {slot}: {result.status} "
-                  f"({time.monotonic() - start:.0f} s)", flush=True)
-            body = result.notebook.read_bytes() if result.notebook is not None else b""
-            reply = {"status": result.status, "disk_full": result.disk_full,
-                     "notebook": len(body) if result.notebook is not None else None}
-            shutil.rmtree(workdir, ignore_errors=True)
-            return reply, body
-        finally:
-            server.slots.put(slot)
+        ran = self.server.host.run(aid, limits, notebook, cases)
+        body = ran.notebook or b""
+        reply = {"status": ran.status, "disk_full": ran.disk_full,
+                 "notebook": len(body) if ran.notebook is not None else None}
+        return reply, body
 
 
 def serve(path: Path, group: str) -> None:
     """Listen on `path` until stopped (SIGTERM or Ctrl+C); root only."""
-    from .earlier import write_for_grading
-    from .sandbox import unmount_work_areas
-
     check_available()
     try:
         gid = grp.getgrnam(group).gr_gid
@@ -168,11 +141,9 @@ def serve(path: Path, group: str) -> None:
     os.chmod(path.parent, 0o750)  # the group may reach the socket; nobody else
     if path.is_socket():
         path.unlink()
-    root = Path(tempfile.mkdtemp(prefix="conv-course-sandbox-"))
+    host = SandboxHost("sandbox service")  # each assignment's earlier package and the font cache, made once
     try:
-        write_for_grading(root / "earlier")
-        build_font_cache(root / "matplotlib")
-        server = _Service(path, gid, root)
+        server = _Service(path, gid, host)
         os.chown(path, 0, gid)
         os.chmod(path, 0o660)
         import signal
@@ -187,8 +158,7 @@ def serve(path: Path, group: str) -> None:
             server.server_close()
             path.unlink(missing_ok=True)
     finally:
-        unmount_work_areas(root)
-        shutil.rmtree(root, ignore_errors=True)
+        host.close()
 
 
 def run_remote(path: Path, workdir: Path, cases: bytes, limits: Limits, assignment: str) -> RunResult:
@@ -212,8 +182,4 @@ def run_remote(path: Path, workdir: Path, cases: bytes, limits: Limits, assignme
                                  "with the hub (./course hub), as root") from None
     if reply.get("error"):
         raise SandboxUnavailable(f"the grader's sandbox service refused the run: {reply['error']}")
-    out = workdir / "out.ipynb"
-    if body is None:
-        return RunResult(str(reply.get("status", "unknown"))[:100], None)
-    out.write_bytes(body)
-    return RunResult(str(reply.get("status", "unknown"))[:100], out, reply.get("disk_full") is True)
+    return received(workdir, Ran(reply.get("status", "unknown"), reply.get("disk_full") is True, body))
