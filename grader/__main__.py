@@ -40,6 +40,10 @@ def main(argv=None) -> int:
                     help="grade only this assignment (repeatable)")
     ag.add_argument("--jobs", type=int, default=None, metavar="N",
                     help="submissions graded at once (default: twice the number of cores)")
+    ag.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                    help="run the notebooks on the workers of this Dask scheduler (tcp://HOST:8786); each "
+                         "worker needs bubblewrap, root and the course at this path, started from its venv "
+                         "(docs/grading-at-scale.md)")
     ag.add_argument("--cell-timeout", type=int, default=Limits.cell_seconds, metavar="S",
                     help="seconds one cell may run (default %(default)s)")
     ag.add_argument("--notebook-timeout", type=int, default=Limits.notebook_seconds, metavar="S",
@@ -96,7 +100,7 @@ def main(argv=None) -> int:
             limits = Limits(memory_bytes=args.memory_mb * 2**20, cell_seconds=args.cell_timeout,
                             notebook_seconds=args.notebook_timeout, disk_bytes=args.disk_mb * 2**20)
             result = grade(args.submitted, args.out, jobs=args.jobs, limits=limits, db_url=args.db,
-                           students=args.students, assignments=args.assignments)
+                           students=args.students, assignments=args.assignments, scheduler=args.scheduler)
             print(report(result))
         elif args.command == "sandbox-service":
             from .sandbox import SandboxUnavailable

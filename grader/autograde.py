@@ -235,7 +235,7 @@ def _failure_reason(res: dict) -> str:
 
 
 def _config(out: Path, db_url: str, staged: str = "submitted", base_uid: int = 0, slot: int | None = None,
-            limits: Limits | None = None, service: str = "", source: Path = SOLUTIONS):
+            limits: Limits | None = None, service: str = "", source: Path = SOLUTIONS, cluster=None):
     from .settings import course_config, sandboxed
 
     config = course_config(out, source_directory=str(source), release_directory=".release",
@@ -245,6 +245,8 @@ def _config(out: Path, db_url: str, staged: str = "submitted", base_uid: int = 0
         sandboxed(config, out / ".sandbox", out / ".cases", base_uid, out / ".matplotlib", out / ".earlier")
         config.SandboxExecute.slot = slot
         config.SandboxExecute.service = service
+        if cluster is not None:  # grader/cluster.py: the sandbox runs on its workers
+            config.SandboxExecute.scheduler, config.SandboxExecute.workers = cluster.scheduler, cluster.workers
         limits = limits or Limits()
         config.SandboxExecute.cell_seconds = limits.cell_seconds
         config.SandboxExecute.notebook_seconds = limits.notebook_seconds
@@ -267,12 +269,12 @@ _WORKER: dict = {}
 
 
 def _start_worker(out: Path, db_url: str, staged: str, base_uid: int, limits: Limits, service: str,
-                  slots, lock, source: Path = SOLUTIONS) -> None:
+                  slots, lock, source: Path = SOLUTIONS, cluster=None) -> None:
     """Each worker process gets its own nbgrader API and its own sandbox uid."""
     with lock:
         slot = slots.value
         slots.value += 1
-    _WORKER["api"] = _api(_config(out, db_url, staged, base_uid, slot, limits, service, source))
+    _WORKER["api"] = _api(_config(out, db_url, staged, base_uid, slot, limits, service, source, cluster))
     _WORKER["staged"] = out / staged
     _WORKER["out"] = out
 
@@ -339,10 +341,12 @@ def default_jobs() -> int:
 
 
 def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limits | None = None,
-          log=print, db_url: str | None = None, students=None, assignments=None) -> BatchResult:
+          log=print, db_url: str | None = None, students=None, assignments=None,
+          scheduler: str | None = None) -> BatchResult:
     """Grade the submissions in `submitted_dir` (those of `students` and `assignments`, if
     given) into `out` and the gradebook at `db_url` (default OUT/gradebook.db), `jobs` at a
-    time, each in its own sandbox; scores are decided in this process's workers, never in
+    time, each in its own sandbox (on the workers of the Dask scheduler at `scheduler`, if
+    given: grader/cluster.py); scores are decided in this process's workers, never in
     a kernel. Other submissions' folders and gradebook rows are left as they are."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -369,17 +373,23 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         raise GraderConfigError(f"no such assignment: {', '.join(unknown)} (the assignments are "
                                 f"{', '.join(assignment_ids())})")
     from .settings import SANDBOX_SOCKET_VAR
-    service = os.environ.get(SANDBOX_SOCKET_VAR, "")  # the hub's instructor: not root, the service is
+    service = "" if scheduler else os.environ.get(SANDBOX_SOCKET_VAR, "")  # the hub's instructor: not root, the service is
     if service and not Path(service).is_socket():
         raise GraderConfigError(f"${SANDBOX_SOCKET_VAR} is {service}, which is not the sandbox service's socket: "
                                 "is the hub running? (./course hub starts the service)")
-    if not service:
+    cluster = None
+    if scheduler:  # the workers run the sandbox, each checked for it
+        from .cluster import connect, describe
+        cluster = connect(scheduler)
+    elif not service:
         try:
             check_available()
         except SandboxUnavailable as exc:
             raise GraderConfigError(f"cannot sandbox submissions: {exc} (or run this in the hub's instructor "
                                     f"server, where ${SANDBOX_SOCKET_VAR} names its sandbox service)") from None
-    jobs = min(max(1, jobs or default_jobs()), SLOTS)  # one sandbox uid per job
+    jobs = min(max(1, jobs or (cluster.default_jobs() if cluster else default_jobs())), SLOTS)  # one sandbox uid per job
+    for line in describe(cluster, jobs) if cluster else []:
+        log(line)
     db_url = db_url or f"sqlite:///{out / 'gradebook.db'}"
     staged = staging_dir(submitted_dir, out)
 
@@ -413,7 +423,7 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         if not res["success"]:
             raise GraderConfigError(f"nbgrader could not prepare {aid}: {_failure_reason(res)}")
     write_cases(out / ".cases")
-    if not service:  # the sandbox service has its own earlier packages and font cache
+    if not service and not cluster:  # the sandbox service and the cluster's workers have their own
         write_for_grading(out / ".earlier")
         build_font_cache(out / ".matplotlib")
 
@@ -430,7 +440,7 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     slots, lock = ctx.Value("i", 0), ctx.Lock()
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_start_worker,
                              initargs=(out, db_url, staged.name, base_uid, limits or Limits(), service, slots, lock,
-                                       source)) as pool:
+                                       source, cluster)) as pool:
         futures = {pool.submit(_grade_one, s, a): (s, a) for s, a in pairs}
         for future in as_completed(futures):
             student, aid = futures[future]

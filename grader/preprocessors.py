@@ -30,7 +30,7 @@ import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Int, Unicode
+from traitlets import Int, List, Unicode
 
 from . import editions, sandbox
 from .hidden import REGISTRY, verdicts_from_outcomes
@@ -123,6 +123,10 @@ class SandboxExecute(NbGraderPreprocessor):
                                  "process, with the earlier assignments and the font cache)").tag(config=True)
     service = Unicode("", help="socket of the grader's sandbox service (grader/sandbox_service.py), for a "
                                "process that is not root; empty: start the sandbox here").tag(config=True)
+    scheduler = Unicode("", help="address of a Dask scheduler whose workers run the sandbox (grader/cluster.py); "
+                                 "empty: not on a cluster").tag(config=True)
+    workers = List(Unicode(), help="the scheduler's workers that passed the grader's check: the only ones used"
+                   ).tag(config=True)
     earlier_root = Unicode("", help="folder with convcourse.earlier per assignment (grader/earlier.py)"
                            ).tag(config=True)
     mpl_cache = Unicode("", help="matplotlib font cache built once per batch (saves ~0.5 s a notebook)"
@@ -174,7 +178,11 @@ class SandboxExecute(NbGraderPreprocessor):
         nbformat.write(run, workdir / "in.ipynb")
         cases_dir, earlier_root, mpl_cache = self.prepared()
         cases = cases_for(cases_dir, graded)
-        if self.service:  # the service has its own earlier assignments and font cache
+        if self.scheduler:  # so does each worker of a cluster
+            from .cluster import run_on_cluster
+            result = run_on_cluster(self.scheduler, self.workers, workdir, cases, self.limits, info["assignment"],
+                                    f"{info['student']}-{info['notebook']}")
+        elif self.service:  # the service has its own earlier assignments and font cache
             from .sandbox_service import run_remote
             result = run_remote(Path(self.service), workdir, cases, self.limits, info["assignment"])
         else:

@@ -94,15 +94,26 @@ _HOST: list[SandboxHost] = []
 _HOST_LOCK = threading.Lock()
 
 
-def run_here(aid: str, limits: Limits, notebook: bytes, cases: bytes) -> Ran:
-    """A Dask task: run one notebook on this worker's host (made by the first task of the
-    process, removed when it exits)."""
-    from .course import assignment_ids
-
-    if aid not in assignment_ids():
-        raise ValueError(f"unknown assignment {str(aid)[:40]!r}")
+def host_here() -> SandboxHost:
+    """This process's host (a Dask worker's): made by the first call, removed when the
+    process exits. The grader asks for it once a worker passed its check, so that the
+    earlier packages and the font cache are ready when the first notebook arrives."""
     with _HOST_LOCK:
         if not _HOST:
             _HOST.append(SandboxHost("dask worker"))
             atexit.register(_HOST[0].close)
-    return _HOST[0].run(aid, limits, notebook, cases)
+    return _HOST[0]
+
+
+def prepare_here() -> None:
+    """A Dask task: make this worker's host now (see host_here)."""
+    host_here()
+
+
+def run_here(aid: str, limits: Limits, notebook: bytes, cases: bytes) -> Ran:
+    """A Dask task: run one notebook on this worker's host."""
+    from .course import assignment_ids
+
+    if aid not in assignment_ids():
+        raise ValueError(f"unknown assignment {str(aid)[:40]!r}")
+    return host_here().run(aid, limits, notebook, cases)
