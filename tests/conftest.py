@@ -31,9 +31,10 @@ OUT = REPO / "out" / "student-side"   # screenshots and measured times, for peop
 # a test that uses one is `slow` (./course test -m "not slow" leaves it out).
 SLOW_FIXTURES = {"graded", "regraded", "graded_class", "notebook_runs", "bundle_zip", "student_bundle",
                  "student_lab", "lab", "korean_bundle", "korean_lab", "fresh_bundle", "trained", "term",
-                 "nbgrader_course", "service", "hub", "hub_stopped"}
+                 "nbgrader_course", "service", "hub", "hub_stopped", "dask_cluster", "local_class"}
 # fixtures that grade through the sandbox: a test that uses one is marked `sandbox`
-GRADING_FIXTURES = {"graded", "regraded", "graded_class", "term", "nbgrader_course", "service"}
+GRADING_FIXTURES = {"graded", "regraded", "graded_class", "term", "nbgrader_course", "service", "dask_cluster",
+                    "local_class"}
 
 
 # nbval runs every edition's solution notebooks: the English ones in solutions/ (a testpath),
