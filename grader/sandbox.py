@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .course import DATA, REPO
+from .inkernel.protocol import WALL_FACTOR
 
 INKERNEL = Path(__file__).resolve().parent / "inkernel"
 BASE_UID = 61000
@@ -39,7 +40,7 @@ HARNESS = "/tmp/.harness"
 class Limits:
     memory_bytes: int = 2 * 2**30       # per process: RLIMIT_DATA (heap and anonymous maps)
     cpu_seconds: int = 600
-    cell_seconds: int = 60
+    cell_seconds: int = 60               # of the kernel's CPU time (wall: WALL_FACTOR times as much)
     notebook_seconds: int = 300
     processes: int = 256                 # tasks (threads count) of the slot's uid
     file_bytes: int = 256 * 2**20
@@ -192,7 +193,7 @@ def command(workdir: Path, slot: int, limits: Limits, args: list[str],
                                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]
     env = {
         "PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
-        "PYTHONPATH": HARNESS, "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+        "PYTHONPATH": HARNESS, "PYTHONDONTWRITEBYTECODE": "1",
         "JUPYTER_RUNTIME_DIR": str(workdir / ".jupyter"), "IPYTHONDIR": str(workdir / ".ipython"),
         "MPLCONFIGDIR": str(workdir / ".matplotlib"), "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -206,12 +207,27 @@ def command(workdir: Path, slot: int, limits: Limits, args: list[str],
     return cmd + args
 
 
+def wall_seconds(limits: Limits) -> int:
+    """How long a run may take by the clock before it is killed: the runner stops a notebook
+    at limits.notebook_seconds of CPU time, or at WALL_FACTOR times that by the clock."""
+    return WALL_FACTOR * limits.notebook_seconds + 60
+
+
+# The notebook's figures go to its feedback as the student saw them (the inline backend, as
+# in JupyterLab), drawn at 72 dots per inch instead of matplotlib's 100: half the pixels
+# to draw and to store in every graded notebook and feedback page. (convcourse/interactive.py
+# draws its figures at 72 already.)
+GRADING_MATPLOTLIBRC = "figure.dpi: 72\n"
+
+
 def build_font_cache(folder: Path) -> Path:
-    """matplotlib's font cache in `folder`, built once by the grader and copied into each
-    working area (saves about 0.5 s a notebook); the folder exists even if the build failed."""
+    """matplotlib's configuration folder for the sandboxes: its font cache, built once by the
+    grader and copied into each working area (saves about 0.5 s a notebook), and the
+    grading's matplotlibrc; the folder exists even if the build failed."""
     subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=False,
                    env=dict(os.environ, MPLCONFIGDIR=str(folder)), capture_output=True)
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "matplotlibrc").write_text(GRADING_MATPLOTLIBRC)
     return folder
 
 
@@ -240,7 +256,7 @@ def run_notebook(workdir: Path, cases: bytes, slot: int, limits: Limits = Limits
         try:
             proc = subprocess.run(command(workdir, slot, limits, args, base_uid, earlier_dir),
                                   input=cases, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, timeout=limits.notebook_seconds + 60)
+                                  stderr=subprocess.PIPE, timeout=wall_seconds(limits))
         except subprocess.TimeoutExpired:
             return RunResult("killed at the wall-time limit", None)
     out = workdir / "out.ipynb"

@@ -31,7 +31,7 @@ import socketserver
 import struct
 from pathlib import Path
 
-from .sandbox import Limits, RunResult, SandboxUnavailable, check_available
+from .sandbox import Limits, RunResult, SandboxUnavailable, check_available, wall_seconds
 from .sandbox_host import Ran, SandboxHost, received
 
 MAX_NOTEBOOK = 64 * 2**20
@@ -170,7 +170,7 @@ def run_remote(path: Path, workdir: Path, cases: bytes, limits: Limits, assignme
             "limits": {key: getattr(limits, key) for key in CAPS}}
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(limits.notebook_seconds + 120)
+            sock.settimeout(wall_seconds(limits) + 60)
             sock.connect(str(path))
             sock.sendall(json.dumps(head).encode() + b"\n" + notebook + cases)
             stream = sock.makefile("rb")

@@ -248,3 +248,46 @@ def test_the_sandbox_and_this_process_judge_the_same_outcomes(tmp_path, monkeypa
             assert (a.raised, a.type_name, a.modified, a.used, a.calls) == (b.raised, b.type_name, b.modified, b.used,
                                                                            b.calls), label
             assert (a.value is None) == (b.value is None) and (a.value is None or np.array_equal(a.value, b.value)), label
+
+
+def _run_cells(work, cells, limits):
+    import nbformat
+
+    work.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), work / "in.ipynb")
+    result = sandbox.run_notebook(work, b"", 5, limits)
+    assert result.notebook is not None, result.status
+    return result.status, [[o.get("ename") or o.get("text", "") for o in c.outputs]
+                           for c in nbformat.read(result.notebook, as_version=4).cells]
+
+
+@pytest.mark.sandbox
+def test_time_limits_count_the_kernels_cpu_time_not_the_machines_load(tmp_path):
+    """A cell that computes for about 1.5 s of CPU finishes under a 2 s limit even with the
+    machine's cores busy three times over (by the clock it takes several seconds: a wall-time
+    limit would stop it, and a student's grade would depend on --jobs); a cell that computes
+    for ever is stopped at the limit, one that waits for ever by the clock at WALL_FACTOR times it."""
+    import time
+
+    from grader.inkernel.protocol import WALL_FACTOR
+
+    cores = os.cpu_count() or 1
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(3 * cores)]
+    try:
+        status, outputs = _run_cells(tmp_path / "computes", [
+            "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.5: pass\nprint('computed')",
+            "while True: pass",
+            "print('next')"], sandbox.Limits(cell_seconds=2, notebook_seconds=60))
+    finally:
+        for hog in hogs:
+            hog.kill()
+    assert status == "complete"
+    assert outputs[0] == ["computed\n"]
+    assert "CellTimeoutError" in outputs[1]
+    assert outputs[2] == ["next\n"]
+
+    start = time.monotonic()
+    status, outputs = _run_cells(tmp_path / "waits", ["import time\ntime.sleep(600)", "print('next')"],
+                                 sandbox.Limits(cell_seconds=1, notebook_seconds=60))
+    assert "CellTimeoutError" in outputs[0] and outputs[1] == ["next\n"]
+    assert WALL_FACTOR * 1 <= time.monotonic() - start < WALL_FACTOR * 1 + 20

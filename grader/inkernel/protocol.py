@@ -6,3 +6,8 @@ MIME = "application/x-conv-course-results+json"
 # of the notebook's code runs, so the notebook never sees the inputs
 CASES_FILE = ".harness-cases.json"
 CASES_ENV = "HARNESS_CASES_FILE"
+# The time limits count the kernel's CPU seconds, so that a cell's fate does not depend on
+# how many notebooks share the machine (`--jobs`): a cell that computes for 20 s is as far
+# from a 60 s limit at 8 jobs on 2 cores as alone. A cell that waits (sleeps, blocks) uses
+# no CPU: wall time stops it at this many times the limit.
+WALL_FACTOR = 4

@@ -1,7 +1,9 @@
-"""Execute one notebook inside the sandbox: python runner.py IN.ipynb OUT.ipynb STATUS.json
+"""Execute one notebook inside the sandbox:
+python runner.py IN.ipynb OUT.ipynb STATUS.json CELL_SECONDS NOTEBOOK_SECONDS
 
 Like nbgrader's Execute, but it writes the notebook as far as it got when the kernel
-dies or the notebook's time is up, so that what ran before still counts. The hidden
+dies or the notebook's time is up, so that what ran before still counts. Time is the
+kernel's CPU time (protocol.WALL_FACTOR says why), with wall time as the backstop. The hidden
 cases' inputs come on standard input; the runner leaves them in CASES_FILE for the
 harness, which reads and deletes that file as the kernel starts, before any of the
 notebook's code runs (whatever is left then is deleted here).
@@ -12,6 +14,7 @@ import os
 import signal
 import stat
 import sys
+import threading
 import time
 
 from uri_grammar import skip_uri_grammar  # noqa: E402 - before nbformat: saves ~2.7 s per notebook
@@ -21,7 +24,7 @@ skip_uri_grammar()
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import DeadKernelError  # noqa: E402
-from protocol import CASES_ENV, CASES_FILE, MIME  # noqa: E402
+from protocol import CASES_ENV, CASES_FILE, MIME, WALL_FACTOR  # noqa: E402
 
 
 MAX_OUTPUTS, MAX_CHARS = 50, 20_000
@@ -108,6 +111,64 @@ def write_results(nb, dst, status_path, status):
         raise SystemExit("no room for the results")
 
 
+def cpu_seconds(pid):
+    """CPU seconds used so far by process `pid` (all its threads) and the children it
+    waited for; None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()  # after "pid (name)", which may hold spaces
+    except (OSError, IndexError):
+        return None
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+
+
+class CpuLimit:
+    """Interrupts the kernel (SIGINT, as nbclient does) when the cell running now has used
+    more than `seconds` of the kernel's CPU time, and kills it if it computes on for
+    `grace` seconds more (it caught the interrupt: nothing else would ever stop it).
+    `fired` says whether the limit was reached, `killed` whether the kernel was killed."""
+
+    def __init__(self, pid, seconds, grace=5.0, poll=0.1):
+        self.pid, self.seconds, self.grace, self.poll = pid, float(seconds), grace, poll
+        self.fired = self.killed = False
+        self._done = threading.Event()
+
+    def __enter__(self):
+        self.fired = self.killed = False
+        self._done.clear()
+        self._start = cpu_seconds(self.pid)
+        threading.Thread(target=self._watch, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+
+    def _watch(self):
+        while not self._done.wait(self.poll):
+            used = cpu_seconds(self.pid)
+            if used is None or self._start is None:
+                return
+            over = used - self._start - self.seconds
+            if over > 0 and not self.fired:
+                self.fired = True
+                self._signal(signal.SIGINT)
+            elif over > self.grace:
+                self.killed = True
+                self._signal(signal.SIGKILL)
+                return
+
+    def _signal(self, signum):
+        try:
+            os.kill(self.pid, signum)
+        except OSError:
+            pass
+
+
+def timeout_output(seconds):
+    return nbformat.v4.new_output("error", ename="CellTimeoutError", evalue=f"stopped after {seconds} s",
+                                  traceback=[f"CellTimeoutError: the cell computed longer than {seconds} s"])
+
+
 def hand_over_cases():
     """The hidden cases' inputs, from standard input to CASES_FILE for the harness."""
     data = sys.stdin.buffer.read()
@@ -121,38 +182,47 @@ def main(src, dst, status_path, cell_timeout=60, notebook_timeout=600):
     protect_self()
     hand_over_cases()
     nb = nbformat.read(src, as_version=4)
+    cell_timeout, notebook_timeout = int(cell_timeout), float(notebook_timeout)
+    timeout = timeout_output(cell_timeout)
     client = NotebookClient(
-        nb, timeout=int(cell_timeout), allow_errors=True, kernel_name="python3",
+        # nbclient's own limit is wall time: the backstop for a cell that waits without computing
+        nb, timeout=WALL_FACTOR * cell_timeout, allow_errors=True, kernel_name="python3",
         interrupt_on_timeout=True, record_timing=False,
         # the kernel is killed at the end anyway; a polite shutdown costs 0.3 s, at times 3 s
         shutdown_kernel="immediate",
-        error_on_timeout={"ename": "CellTimeoutError", "evalue": f"stopped after {cell_timeout} s",
-                          "traceback": [f"CellTimeoutError: the cell ran longer than {cell_timeout} s"]},
+        error_on_timeout={k: timeout[k] for k in ("ename", "evalue", "traceback")},
         # the harness is imported before any of the notebook's code: it keeps the library
         # functions it uses as they are then (grader/inkernel/harness.py)
         extra_arguments=["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR",
                          "--IPKernelApp.exec_lines=import harness as _h; del _h"],
         resources={"metadata": {"path": "."}},
     )
-    status, deadline = "complete", time.monotonic() + float(notebook_timeout)
+    status, deadline = "complete", time.monotonic() + WALL_FACTOR * notebook_timeout
+    limit = None
     try:
         with client.setup_kernel():
             if os.path.lexists(CASES_FILE):  # the harness did not take them: nobody else will
                 os.unlink(CASES_FILE)
+            kernel = client.km.provisioner.process.pid
+            limit = CpuLimit(kernel, cell_timeout)
             for index, cell in enumerate(nb.cells):
-                if time.monotonic() > deadline:
+                used = cpu_seconds(kernel) or 0.0
+                if used > notebook_timeout or time.monotonic() > deadline:
                     status = "notebook time limit"
                     break
                 started = time.monotonic()
-                client.execute_cell(cell, index)
-                if cell.cell_type == "code" and time.monotonic() - started >= float(cell_timeout) and \
-                        not any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
-                    cell.outputs.append(nbformat.v4.new_output(
-                        "error", ename="CellTimeoutError", evalue=f"stopped after {cell_timeout} s",
-                        traceback=[f"CellTimeoutError: the cell ran longer than {cell_timeout} s"]))
-                limit_outputs(cell)
+                try:
+                    with limit:
+                        client.execute_cell(cell, index)
+                finally:
+                    # nbclient's wall-time limit interrupts without saying so in the outputs
+                    stopped = limit.fired or time.monotonic() - started >= WALL_FACTOR * cell_timeout
+                    if cell.cell_type == "code" and stopped and \
+                            not any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
+                        cell.outputs.append(timeout_output(cell_timeout))
+                    limit_outputs(cell)
     except DeadKernelError:
-        status = "kernel died"
+        status = "notebook time limit" if limit is not None and limit.killed else "kernel died"
     except Exception as exc:  # noqa: BLE001 - reported to the grader as data
         status = f"runner error: {type(exc).__name__}"
     end_everything_else()
