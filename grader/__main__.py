@@ -45,9 +45,11 @@ def main(argv=None) -> int:
                          "worker needs bubblewrap, root and the course at this path, started from its venv "
                          "(docs/grading-at-scale.md)")
     ag.add_argument("--cell-timeout", type=int, default=Limits.cell_seconds, metavar="S",
-                    help="seconds one cell may run (default %(default)s)")
+                    help="seconds of CPU time one cell may compute (default %(default)s; a cell that waits is "
+                         "stopped at 4 times this by the clock)")
     ag.add_argument("--notebook-timeout", type=int, default=Limits.notebook_seconds, metavar="S",
-                    help="seconds one notebook may run (default %(default)s)")
+                    help="seconds of CPU time one notebook may compute (default %(default)s; 4 times this by "
+                         "the clock)")
     ag.add_argument("--memory-mb", type=int, default=Limits.memory_bytes // 2**20, metavar="MB",
                     help="memory one sandboxed process may use (default %(default)s)")
     ag.add_argument("--disk-mb", type=int, default=Limits.disk_bytes // 2**20, metavar="MB",
@@ -100,7 +102,8 @@ def main(argv=None) -> int:
             limits = Limits(memory_bytes=args.memory_mb * 2**20, cell_seconds=args.cell_timeout,
                             notebook_seconds=args.notebook_timeout, disk_bytes=args.disk_mb * 2**20)
             result = grade(args.submitted, args.out, jobs=args.jobs, limits=limits, db_url=args.db,
-                           students=args.students, assignments=args.assignments, scheduler=args.scheduler)
+                           students=args.students, assignments=args.assignments, scheduler=args.scheduler,
+                           progress=True)
             print(report(result))
         elif args.command == "sandbox-service":
             from .sandbox import SandboxUnavailable

@@ -69,6 +69,9 @@ class BatchResult:
     out: Path
     scores: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     problems: list[tuple[str, str, str]] = field(default_factory=list)
+    notebooks: int = 0        # notebooks graded in this run
+    seconds: float = 0.0      # the run's wall time, from start to grades.csv
+    jobs: int = 0
 
     @property
     def students(self) -> list[str]:
@@ -342,13 +345,15 @@ def default_jobs() -> int:
 
 def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limits | None = None,
           log=print, db_url: str | None = None, students=None, assignments=None,
-          scheduler: str | None = None) -> BatchResult:
+          scheduler: str | None = None, progress: bool = False) -> BatchResult:
     """Grade the submissions in `submitted_dir` (those of `students` and `assignments`, if
     given) into `out` and the gradebook at `db_url` (default OUT/gradebook.db), `jobs` at a
     time, each in its own sandbox (on the workers of the Dask scheduler at `scheduler`, if
     given: grader/cluster.py); scores are decided in this process's workers, never in
-    a kernel. Other submissions' folders and gradebook rows are left as they are."""
+    a kernel. Other submissions' folders and gradebook rows are left as they are.
+    `progress`: a progress bar on stderr (notebooks graded, rate, time left) under the log's lines."""
     import multiprocessing
+    import time
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from nbgrader.api import Gradebook, MissingEntry
@@ -359,6 +364,7 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     from .hidden.wire import write_cases
     from .patches import for_grading
 
+    started = time.monotonic()
     tools_on_path()
     for_grading()
     submitted_dir, out = Path(submitted_dir).resolve(), Path(out).resolve()
@@ -442,6 +448,8 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
                              initargs=(out, db_url, staged.name, base_uid, limits or Limits(), service, slots, lock,
                                        source, cluster)) as pool:
         futures = {pool.submit(_grade_one, s, a): (s, a) for s, a in pairs}
+        result.notebooks, result.jobs = sum(len(notebook_names(a)) for _, a in pairs), jobs
+        bar = _progress_bar(result.notebooks, progress)
         for future in as_completed(futures):
             student, aid = futures[future]
             try:
@@ -449,7 +457,10 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
             except Exception as exc:  # noqa: BLE001 - one student's failure never stops the batch
                 problems = [f"not graded: {type(exc).__name__}: {str(exc)[:160]}"]
             result.problems += [(student, aid, p) for p in problems]
-            log(f"graded {student} / {aid}")
+            with bar.external_write_mode():  # the line goes above the bar, which is drawn again below it
+                log(f"graded {student} / {aid}")
+            bar.update(len(notebook_names(aid)))
+        bar.close()
         # a whole assignment's feedback in one go, unless only some of its students were graded;
         # later notebooks are longer: start them first, so that no worker is left with one at the end
         whole = students is None
@@ -489,7 +500,19 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         writer = csv.writer(fh)
         writer.writerow(["student_id", "assignment", "problem"])
         writer.writerows(result.problems)
+    result.seconds = time.monotonic() - started
     return result
+
+
+def _progress_bar(total: int, shown: bool):
+    """tqdm's bar of notebooks graded, with the rate and the time left; redrawn at most once
+    a second on a terminal, every half minute in a log file (a CI job's, say)."""
+    import sys
+
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="notebook", desc="grading", file=sys.stderr, disable=not shown,
+                mininterval=1 if sys.stderr.isatty() else 30, dynamic_ncols=True, smoothing=0.05)
 
 
 def _safe_url(url: str) -> str:
@@ -524,6 +547,9 @@ def report(result: BatchResult) -> str:
     if result.problems:
         text.append("\n* problems (also in problems.csv):")
         text += [f"  {s} / {a or '-'}: {p}" for s, a, p in result.problems]
+    if result.notebooks and result.seconds:
+        text.append(f"\ngraded {result.notebooks} notebook(s) in {result.seconds:.0f} s: "
+                    f"{result.notebooks / result.seconds * 60:.1f} notebooks a minute ({result.jobs} job(s))")
     text.append(f"\ngrades:   {out / 'grades.csv'}")
     text.append(f"feedback: {out / 'feedback'}/<student>/<assignment>/<notebook>.html")
     text.append(f"problems: {out / 'problems.csv'}")

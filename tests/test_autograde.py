@@ -253,6 +253,28 @@ def test_misplaced_notebook_is_reported(graded):
 def test_report_prints_the_table_and_paths(graded):
     assert "student" in graded["stdout"] and "grades.csv" in graded["stdout"]
     assert "feedback" in graded["stdout"]
+    assert re.search(r"graded \d+ notebook\(s\) in \d+ s: [\d.]+ notebooks a minute", graded["stdout"])
+
+
+def test_a_progress_bar_shows_the_rate_and_the_time_left(graded):
+    """On stderr, under the per-submission lines of stdout (a log file gets it every 30 s)."""
+    stderr = graded["proc"].stderr
+    assert re.search(r"grading: 100%\|.*\| (\d+)/\1 \[[\d:]+<00:00, +[\d.]+(s/notebook|notebook/s)\]", stderr), \
+        stderr[-500:]
+    assert "graded " in graded["stdout"] and "graded " not in stderr
+
+
+@pytest.mark.sandbox
+def test_feedback_shows_the_notebooks_own_figures(graded):
+    """Each figure the student's notebook shows (matplotlib's inline backend, as in JupyterLab)
+    is in the graded notebook and its feedback page."""
+    aid = "02_image_convolution"
+    nb = nbformat.read(graded["out"] / "autograded" / "ada" / aid / f"{aid}.ipynb", as_version=4)
+    figures = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+               if o.get("output_type") == "display_data" and "image/png" in o.get("data", {})]
+    assert len(figures) >= 8
+    page = (graded["out"] / "feedback" / "ada" / aid / f"{aid}.html").read_text()
+    assert sum(o["data"]["image/png"].replace("\n", "")[:200] in page for o in figures) == len(figures)
 
 
 def test_missing_submissions_folder_is_a_configuration_error(tmp_path):
