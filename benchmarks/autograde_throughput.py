@@ -3,8 +3,9 @@
 What it measures, in one run on the same synthetic class:
 
 * OURS: wall time of `python -m grader autograde SUBMITTED --out OUT --jobs J` as a
-  subprocess from the repository root. That one command also prepares the assignments,
-  writes feedback HTML and exports grades.csv; all of that is inside its time.
+  subprocess from the repository root, once per J of `--jobs` (several values: the curve of
+  throughput against J). That one command also prepares the assignments, writes feedback
+  HTML and exports grades.csv; all of that is inside its time.
 * BASELINE: what a TA does with plain nbgrader: in a temporary course folder with a
   minimal nbgrader_config.py (source/ copied from solutions/, Execute.timeout = 60),
   `nbgrader generate_assignment <aid> --force` then `nbgrader autograde <aid> --force`
@@ -13,18 +14,23 @@ What it measures, in one run on the same synthetic class:
   autograde calls alone, and against autograde + feedback (the same work ours does);
   generate_assignment is reported apart.
   Each nbgrader process pays its ~4 s start-up: that is part of the baseline by design.
+  Its notebooks run as a TA's would: matplotlib's inline backend (no MPLBACKEND), every
+  figure drawn, as ours are (grader/sandbox.py draws them at 72 dpi instead of 100).
 
 The class: N students x every assignment, nbgrader's layout
 SUBMITTED/<student>/<assignment>/<notebook>.ipynb, mixed deterministically so that about
 a third is correct, a third wrong (a mutant from grader.mutants appended to the cell that
 defines its function, rotating through the assignment's mutants) and a third blank.
 Printed: notebooks graded, wall seconds and notebooks per minute for each side, the
-speed-up, and score totals per category (correct/wrong/blank) of both runs side by side.
+speed-up, score totals per category (correct/wrong/blank) of every run side by side, and
+whether every run gave every submission the same score (grades.csv compared row by row).
 
 Run from the repository root, with the venv first on PATH (nbgrader calls alembic):
 
     PATH=$PWD/.venv/bin:$PATH python benchmarks/autograde_throughput.py --students 3
-    ... [--students 60] [--jobs J] [--keep DIR] [--skip-baseline]
+    ... [--students 60] [--jobs J [J ...]] [--keep DIR] [--skip-baseline]
+
+    e.g. the --jobs curve alone: ... --students 3 --jobs 1 2 4 8 --skip-baseline
 """
 from __future__ import annotations
 
@@ -83,6 +89,14 @@ def run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, subprocess.Complet
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
         print(f"warning: {' '.join(cmd)} exited {proc.returncode}:\n{tail}", file=sys.stderr)
     return elapsed, proc
+
+
+def scores(grades_csv: Path) -> dict[tuple[str, str], str]:
+    """(student, assignment) -> score, as nbgrader's CSV export writes it."""
+    if not grades_csv.is_file():
+        return {}
+    with open(grades_csv, newline="") as fh:
+        return {(row["student_id"], row["assignment"]): row["score"] for row in csv.DictReader(fh)}
 
 
 def totals(grades_csv: Path, who: dict) -> dict[str, tuple[float, float, int]]:
@@ -152,50 +166,61 @@ def prepare(keep: str | None) -> Path:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=60)
-    parser.add_argument("--jobs", type=int, default=2 * (os.cpu_count() or 1),
-                        help="as the grader's default: twice the number of cores")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[2 * (os.cpu_count() or 1)],
+                        help="one run of ours per value (default: the grader's, twice the number of cores)")
     parser.add_argument("--keep", metavar="DIR", help="keep the class and outputs in DIR")
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args(argv)
 
-    env = dict(os.environ, MPLBACKEND="Agg")
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # figures drawn, as a TA's run draws them
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     work = prepare(args.keep)
     try:
         who = build_class(work / "submitted", args.students)
         n_notebooks = sum(len(notebook_names(aid)) for _, aid in who)
         print(f"class: {args.students} students x {len(assignment_ids())} assignments = "
-              f"{n_notebooks} notebooks in {work / 'submitted'}", flush=True)
+              f"{n_notebooks} notebooks in {work / 'submitted'}; {os.cpu_count()} cores", flush=True)
 
-        ours_s, ours_label = run_ours(work / "submitted", work / "ours", args.jobs, env)
-        rows = [(ours_label, ours_s, totals(work / "ours" / "grades.csv", who))]
+        rows = []  # (label, seconds, totals, grades.csv)
+        for jobs in args.jobs:
+            out = work / ("ours" if len(args.jobs) == 1 else f"ours-jobs{jobs}")
+            secs, label = run_ours(work / "submitted", out, jobs, env)
+            rows.append((label, secs, totals(out / "grades.csv", who), out / "grades.csv"))
         if not args.skip_baseline:
             gen_s, base_s, feedback_s = run_baseline(work / "submitted", work / "baseline", env)
-            base_totals = totals(work / "baseline" / "grades.csv", who)
-            rows.append(("baseline (nbgrader)", base_s, base_totals))
+            rows.append(("baseline (nbgrader)", base_s, totals(work / "baseline" / "grades.csv", who),
+                         work / "baseline" / "grades.csv"))
 
-        print(f"\n{'':24}{'notebooks':>10}{'wall s':>10}{'nb/min':>10}")
-        for label, secs, _ in rows:
-            print(f"{label:24}{n_notebooks:>10}{secs:>10.1f}{n_notebooks / secs * 60:>10.1f}")
-        if len(rows) == 2:
+        one_job = next((secs for label, secs, _, _ in rows if label == "ours (--jobs 1)"), None)
+        print(f"\n{'':24}{'notebooks':>10}{'wall s':>10}{'nb/min':>10}" + ("   vs --jobs 1" if one_job else ""))
+        for label, secs, _, _ in rows:
+            versus = f"{one_job / secs:12.2f}x" if one_job and label.startswith("ours") else ""
+            print(f"{label:24}{n_notebooks:>10}{secs:>10.1f}{n_notebooks / secs * 60:>10.1f}{versus}")
+        if not args.skip_baseline:
             full_s = base_s + feedback_s
             print(f"{'baseline + feedback':24}{n_notebooks:>10}{full_s:>10.1f}{n_notebooks / full_s * 60:>10.1f}")
             print(f"(baseline generate_assignment, not in its time: {gen_s:.1f} s; ours includes "
                   "preparing the assignments, feedback and export)")
-            how = "" if "no --jobs" in ours_label else f" (--jobs {args.jobs})"
-            print(f"speed-up vs nbgrader autograde:             {base_s / ours_s:.2f}x on {os.cpu_count()} "
-                  f"cores{how}")
-            print(f"speed-up vs nbgrader autograde + feedback:  {full_s / ours_s:.2f}x (the same work as ours)")
+            for label, secs, _, _ in rows[:-1]:
+                print(f"speed-up of {label} vs nbgrader autograde:             {base_s / secs:.2f}x on "
+                      f"{os.cpu_count()} cores")
+                print(f"speed-up of {label} vs nbgrader autograde + feedback:  {full_s / secs:.2f}x "
+                      "(the same work as ours)")
 
-        print(f"\nscore totals{'':8}" + "".join(f"{label.split(' ')[0]:>18}" for label, _, _ in rows))
+        print(f"\nscore totals{'':8}" + "".join(f"{label.replace('ours ', '').strip('()'):>18}" for label, *_ in rows))
         for c in CATEGORIES:
             line = f"{c:8}{sum(v == c for v in who.values()):>4} subm.  "
-            for _, _, t in rows:
+            for _, _, t, _ in rows:
                 score, top, n = t[c]
                 line += f"{f'{score:g}/{top:g} ({n})':>18}"
             print(line)
         print("(score/max summed over grades.csv rows; (n) = rows found)")
-        for label, _, t in rows:
+        first = scores(rows[0][3])
+        for label, _, _, path in rows[1:]:
+            differ = sorted(k for k in set(first) | set(scores(path)) if first.get(k) != scores(path).get(k))
+            print(f"same score for every submission as {rows[0][0]}: {label}: "
+                  + ("yes" if not differ else f"NO, {len(differ)} differ: {differ[:5]}"))
+        for label, _, t, _ in rows:
             found = sum(n for _, _, n in t.values())
             if found != len(who):
                 print(f"WARNING: {label}: grades.csv has {found} of {len(who)} rows; its time is not "
