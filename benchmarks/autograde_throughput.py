@@ -114,6 +114,37 @@ def totals(grades_csv: Path, who: dict) -> dict[str, tuple[float, float, int]]:
     return {c: tuple(t) for c, t in out.items()}
 
 
+def memory_used() -> int:
+    """Bytes of memory in use on the machine (MemTotal - MemAvailable): the sandboxes'
+    tmpfs working areas count, as they hold memory."""
+    info = {}
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            key, value = line.split(":", 1)
+            info[key] = int(value.split()[0]) * 1024
+    return info["MemTotal"] - info["MemAvailable"]
+
+
+class PeakMemory:
+    """The most memory in use, above what was in use at the start, sampled every 0.2 s."""
+
+    def __enter__(self):
+        import threading
+
+        self.start, self.peak, self._stop = memory_used(), 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, memory_used() - self.start)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
 def run_ours(submitted: Path, out: Path, jobs: int, env: dict) -> tuple[float, str]:
     """Time our command; return (seconds, label). --jobs only if the command offers it."""
     py = [sys.executable, "-m", "grader", "autograde"]
@@ -125,7 +156,10 @@ def run_ours(submitted: Path, out: Path, jobs: int, env: dict) -> tuple[float, s
         label = "ours (no --jobs yet)"
         print("note: `python -m grader autograde` has no --jobs option yet; ran without it")
     print(f"ours: {' '.join(cmd)}", flush=True)
-    secs, proc = run(cmd, REPO, env)
+    with PeakMemory() as memory:
+        secs, proc = run(cmd, REPO, env)
+    print(f"  {secs:.1f} s; peak memory {memory.peak / 2**30:.2f} GB above the start "
+          f"({memory.peak / 2**20 / jobs:.0f} MB per job)", flush=True)
     if not (out / "grades.csv").is_file():
         print("ours wrote no grades.csv; its output ends:\n" + "\n".join(
             (proc.stdout + proc.stderr).strip().splitlines()[-15:]), file=sys.stderr)
