@@ -77,15 +77,21 @@ def conv2d_backward(dout, x, w, b=None, stride=1, padding=0):
     OH, OW = (H + 2 * ph - KH) // sh + 1, (W + 2 * pw - KW) // sw + 1
     if dout.shape != (N, C_out, OH, OW):
         raise ValueError(f"dout must have conv2d's output shape {(N, C_out, OH, OW)}, got {dout.shape}")
-    xp = np.pad(x, [(0, 0), (0, 0), (ph, ph), (pw, pw)])
+    xp = np.zeros((N, C_in, H + 2 * ph, W + 2 * pw))    # x zero-padded: zeros, x in the middle
+    xp[:, :, ph:ph + H, pw:pw + W] = x
     dxp = np.zeros_like(xp)
     dw = np.zeros_like(w)
+    # dout as a matrix, one row per output channel and one column per (n, i, j): each sum
+    # over n, i, j below is then one matrix product (numpy hands it to BLAS)
+    d = dout.transpose(1, 0, 2, 3).reshape(C_out, N * OH * OW)
     for p in range(KH):              # one kernel tap (p, q) at a time: the inputs it met
         for q in range(KW):          # are xp[:, :, p::sh, q::sw], one per output position
             rows = slice(p, p + sh * (OH - 1) + 1, sh)
             cols = slice(q, q + sw * (OW - 1) + 1, sw)
-            dw[:, :, p, q] = np.einsum("nohw,nchw->oc", dout, xp[:, :, rows, cols])
-            dxp[:, :, rows, cols] += np.einsum("nohw,oc->nchw", dout, w[:, :, p, q])
+            met = xp[:, :, rows, cols].transpose(1, 0, 2, 3).reshape(C_in, N * OH * OW)
+            dw[:, :, p, q] = d @ met.T                   # sum_{n, i, j} dout * xp
+            back = w[:, :, p, q].T @ d                   # sum_o dout * w: (C_in, N*OH*OW)
+            dxp[:, :, rows, cols] += back.reshape(C_in, N, OH, OW).transpose(1, 0, 2, 3)
     dx = dxp[:, :, ph:ph + H, pw:pw + W]
     db = None if b is None else dout.sum(axis=(0, 2, 3))
     return dx, dw, db
@@ -125,6 +131,24 @@ def max_pool2d_backward(dout, x, size=2, stride=None):
     if dout.shape != (N, C, OH, OW):
         raise ValueError(f"dout must have max_pool2d's output shape {(N, C, OH, OW)}, got {dout.shape}")
     dx = np.zeros_like(x)
+    if sh >= kh and sw >= kw:
+        # windows that do not overlap (the default, stride = size): each cell of x is in at
+        # most one window, so all windows go at once, one window cell (p, q) at a time
+        # (x[:, :, p::sh, q::sw], as in max_pool2d): first each window's maximum, then, in
+        # reading order, the first cell equal to it takes the window's dout
+        cells = [(slice(p, p + sh * (OH - 1) + 1, sh), slice(q, q + sw * (OW - 1) + 1, sw))
+                 for p in range(kh) for q in range(kw)]
+        top = np.full((N, C, OH, OW), -np.inf)
+        for rows, cols in cells:
+            top = np.maximum(top, x[:, :, rows, cols])
+        sent = np.zeros((N, C, OH, OW), dtype=bool)    # windows whose dout has gone out
+        for rows, cols in cells:
+            cell = x[:, :, rows, cols]
+            first = ((cell == top) | np.isnan(cell)) & ~sent       # a NaN counts as a maximum, as in argmax
+            dx[:, :, rows, cols] = np.where(first, dout, 0.0)
+            sent |= first
+        return dx
+    # overlapping windows: one window at a time, adding where they overlap
     n, c = np.indices((N, C))
     for i in range(OH):
         for j in range(OW):

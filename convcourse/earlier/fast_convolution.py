@@ -84,7 +84,8 @@ def conv2d_fast(x, w, b=None, stride=1, padding=0):
     if KH == 0 or KW == 0 or KH > H + 2 * ph or KW > W + 2 * pw:
         raise ValueError(f"kernel {KH}x{KW} does not fit in the padded input {H + 2 * ph}x{W + 2 * pw}")
     OH, OW = (H + 2 * ph - KH) // sh + 1, (W + 2 * pw - KW) // sw + 1
-    xp = np.pad(x, [(0, 0), (0, 0), (ph, ph), (pw, pw)])
+    xp = np.zeros((N, C_in, H + 2 * ph, W + 2 * pw))    # x zero-padded: zeros, x in the middle
+    xp[:, :, ph:ph + H, pw:pw + W] = x
     # im2col with one *column* per output position: the product then comes out as
     # (C_out, N, OH, OW), one cheap transpose away from the result
     cols = np.empty((C_in, KH, KW, N, OH, OW))

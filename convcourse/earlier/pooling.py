@@ -33,10 +33,14 @@ def max_pool2d(x, size=2, stride=None):
     if kh > H or kw > W:
         raise ValueError(f"a {kh}x{kw} window does not fit in a {H}x{W} input")
     OH, OW = (H - kh) // sh + 1, (W - kw) // sw + 1
-    out = np.empty((N, C, OH, OW))
-    for i in range(OH):
-        for j in range(OW):
-            out[:, :, i, j] = x[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw].max(axis=(2, 3))
+    # one window cell (p, q) at a time, for every window at once: cell (p, q) of window
+    # (i, j) is x[:, :, i*sh + p, j*sw + q], so x[:, :, p::sh, q::sw] holds it for all
+    # windows; kh*kw whole-array maxima replace a loop over the OH*OW windows
+    out = np.full((N, C, OH, OW), -np.inf)      # each window's maximum so far
+    for p in range(kh):
+        for q in range(kw):
+            cell = x[:, :, p:p + sh * (OH - 1) + 1:sh, q:q + sw * (OW - 1) + 1:sw]   # (N, C, OH, OW)
+            out = np.maximum(out, cell)
     return out
 
 
