@@ -447,7 +447,10 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_start_worker,
                              initargs=(out, db_url, staged.name, base_uid, limits or Limits(), service, slots, lock,
                                        source, cluster)) as pool:
-        futures = {pool.submit(_grade_one, s, a): (s, a) for s, a in pairs}
+        # later assignments take longer (the capstone most): start them first, so that the batch
+        # does not end with one long notebook running alone while the other cores wait
+        order = {aid: i for i, aid in enumerate(assignment_ids())}
+        futures = {pool.submit(_grade_one, s, a): (s, a) for s, a in sorted(pairs, key=lambda p: (-order[p[1]], p[0]))}
         result.notebooks, result.jobs = sum(len(notebook_names(a)) for _, a in pairs), jobs
         bar = _progress_bar(result.notebooks, progress)
         for future in as_completed(futures):
