@@ -241,7 +241,8 @@ def main(argv=None) -> int:
                 print(f"speed-up of {label} vs nbgrader autograde + feedback:  {full_s / secs:.2f}x "
                       "(the same work as ours)")
 
-        print(f"\nscore totals{'':8}" + "".join(f"{label.replace('ours ', '').strip('()'):>18}" for label, *_ in rows))
+        print(f"\nscore totals{'':8}" + "".join(f"{label.replace('ours ', '').replace(' (nbgrader)', '').strip('()'):>18}"
+                                               for label, *_ in rows))
         for c in CATEGORIES:
             line = f"{c:8}{sum(v == c for v in who.values()):>4} subm.  "
             for _, _, t, _ in rows:
