@@ -1281,9 +1281,12 @@ def test_feedback_never_shows_instructor_files(graded):
 
 def test_runtime_budget(graded):
     # the whole class (every suite's: tests/one_class.py) within its limits: the batch's fixed
-    # cost, then about 4 s a notebook on 2 cores; an attack that stalled its worker would not fit
+    # cost, then a few seconds a notebook on 2 cores while the rest of the suite runs beside it
+    # (9 s in CI's run of 2026-11-29, 1,206 s for 134: figures drawn, limits counted in CPU
+    # seconds, the cluster tests running at the same time); an attack that stalled its worker
+    # for its wall-time backstop would not fit
     notebooks = len(list((graded["out"] / "autograded").glob("*/*/*.ipynb")))
-    assert graded["elapsed"] < 120 + 6 * notebooks, (graded["elapsed"], notebooks)
+    assert graded["elapsed"] < 120 + 12 * notebooks, (graded["elapsed"], notebooks)
 
 
 def test_grading_the_same_class_twice_gives_the_same_grades(graded, regraded):

@@ -126,36 +126,43 @@ class CpuLimit:
     """Interrupts the kernel (SIGINT, as nbclient does) when the cell running now has used
     more than `seconds` of the kernel's CPU time, and kills it if it computes on for
     `grace` seconds more (it caught the interrupt: nothing else would ever stop it).
-    `fired` says whether the limit was reached, `killed` whether the kernel was killed."""
+    `fired` says whether the limit was reached, `killed` whether the kernel was killed.
+    One watching thread for the whole run, started before any of the notebook's code runs:
+    a notebook that used up its processes (a fork bomb) cannot stop the next cell's watch."""
 
     def __init__(self, pid, seconds, grace=5.0, poll=0.1):
         self.pid, self.seconds, self.grace, self.poll = pid, float(seconds), grace, poll
         self.fired = self.killed = False
-        self._done = threading.Event()
+        self._start = None  # the kernel's CPU seconds when the running cell started; None: no cell
+        self._lock = threading.Lock()
+        threading.Thread(target=self._watch, daemon=True).start()
 
     def __enter__(self):
-        self.fired = self.killed = False
-        self._done.clear()
-        self._start = cpu_seconds(self.pid)
-        threading.Thread(target=self._watch, daemon=True).start()
+        with self._lock:
+            self.fired = self.killed = False
+            self._start = cpu_seconds(self.pid)
         return self
 
     def __exit__(self, *exc):
-        self._done.set()
+        with self._lock:
+            self._start = None
 
     def _watch(self):
-        while not self._done.wait(self.poll):
+        while True:
+            time.sleep(self.poll)
             used = cpu_seconds(self.pid)
-            if used is None or self._start is None:
+            if used is None:
                 return
-            over = used - self._start - self.seconds
-            if over > 0 and not self.fired:
-                self.fired = True
-                self._signal(signal.SIGINT)
-            elif over > self.grace:
-                self.killed = True
-                self._signal(signal.SIGKILL)
-                return
+            with self._lock:
+                if self._start is None or self.killed:
+                    continue
+                over = used - self._start - self.seconds
+                if over > 0 and not self.fired:
+                    self.fired = True
+                    self._signal(signal.SIGINT)
+                elif over > self.grace:
+                    self.killed = True
+                    self._signal(signal.SIGKILL)
 
     def _signal(self, signum):
         try:
