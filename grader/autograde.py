@@ -48,7 +48,7 @@ import nbformat
 from sqlalchemy.exc import SAWarning
 
 from .course import SOLUTIONS, assignment_ids, notebook_names
-from .sandbox import (SLOTS, Limits, SandboxUnavailable, batch_base_uid, build_font_cache, check_available,
+from .sandbox import (SLOTS, Limits, SandboxUnavailable, batch_base_uid, check_available, start_shared,
                       unmount_work_areas)
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
@@ -423,15 +423,18 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         source = editions.sources(editions.class_language(), out / ".source")
     except editions.EditionError as exc:
         raise GraderConfigError(str(exc)) from None
+    shared = None
+    if not service and not cluster:  # the sandbox service and the cluster's workers have their own
+        write_for_grading(out / ".earlier")
+        shared = start_shared(out / ".earlier", out / ".matplotlib")  # beside nbgrader's preparing
     api = _api(_config(out, db_url, staged.name, source=source))
     for aid in assignment_ids():
         res = api.generate_assignment(aid, force=True, create=True)
         if not res["success"]:
             raise GraderConfigError(f"nbgrader could not prepare {aid}: {_failure_reason(res)}")
     write_cases(out / ".cases")
-    if not service and not cluster:  # the sandbox service and the cluster's workers have their own
-        write_for_grading(out / ".earlier")
-        build_font_cache(out / ".matplotlib")
+    if shared is not None:
+        shared()
 
     result = BatchResult(out)
     pairs = stage(submitted_dir, out, out / ".release", result, students, assignments)

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .sandbox import SLOTS, Limits, RunResult, batch_base_uid, build_font_cache, run_notebook, unmount_work_areas
+from .sandbox import SLOTS, Limits, RunResult, batch_base_uid, run_notebook, start_shared, unmount_work_areas
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class SandboxHost:
         self.runs = itertools.count(1)
         try:
             write_for_grading(self.root / "earlier")
-            build_font_cache(self.root / "matplotlib")
+            start_shared(self.root / "earlier", self.root / "matplotlib")()
         except BaseException:
             shutil.rmtree(self.root, ignore_errors=True)
             raise

@@ -130,6 +130,19 @@ def test_the_sandboxs_runner_uses_the_same_guarded_patch():
     assert "from uri_grammar import skip_uri_grammar" in source and "rfc3987" not in source
 
 
+def test_kernels_start_without_the_debugger_in_the_sandbox():
+    """grader/inkernel/debugpy.py stands in for debugpy in the sandbox: ipykernel must still
+    treat its ImportError as "no debugger", and the stand-in must raise it."""
+    import ipykernel.debugger
+
+    source = Path(ipykernel.debugger.__file__).read_text()
+    assert "from debugpy.server import api" in source
+    assert "except ImportError:\n    _is_debugpy_available = False" in source
+    stand_in = REPO / "grader" / "inkernel" / "debugpy.py"
+    with pytest.raises(ImportError, match="not available while grading"):
+        exec(compile(stand_in.read_text(), str(stand_in), "exec"), {})
+
+
 def test_grading_pipeline_is_nbgraders_with_our_substitutions():
     from grader.settings import course_config, sandboxed
 

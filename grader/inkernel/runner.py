@@ -228,6 +228,10 @@ def main(src, dst, status_path, cell_timeout=60, notebook_timeout=600):
                             not any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
                         cell.outputs.append(timeout_output(cell_timeout))
                     limit_outputs(cell)
+            # killed and reaped here, nbclient's shutdown finds it gone at once (else it polls:
+            # 0.1 s a notebook); every output arrived before its cell's execute_cell returned
+            client.km.provisioner.process.kill()
+            client.km.provisioner.process.wait()
     except DeadKernelError:
         status = "notebook time limit" if limit is not None and limit.killed else "kernel died"
     except Exception as exc:  # noqa: BLE001 - reported to the grader as data
