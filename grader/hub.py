@@ -7,7 +7,7 @@ their home folder with the Assignment List and Validate. Everything lives under 
 root (default /srv/conv-course):
 
   venv/        the hub's Python (Debian's python3, readable by every user): requirements.txt
-               + requirements-hub.txt, pinned by constraints.txt; a .pth puts student/ (then
+               + requirements-grader.txt + requirements-hub.txt, pinned by constraints.txt; a .pth puts student/ (then
                course/, for the grader's sandbox) on every kernel's path
   node/        configurable-http-proxy, pinned by hub/package.json and its lock file
   student/     the student bundle (grader/release.py's build_bundle): convcourse/, data/,
@@ -136,7 +136,8 @@ def digest(*files: Path) -> str:
 
 def build_venv(lay: Layout) -> None:
     """The hub's venv on the system Python, rebuilt when the pins change (like ./course's .venv)."""
-    want = digest(REPO / "requirements.txt", REPO / "requirements-hub.txt", REPO / "constraints.txt")
+    want = digest(REPO / "requirements.txt", REPO / "requirements-grader.txt", REPO / "requirements-hub.txt",
+                  REPO / "constraints.txt")
     stamp = lay.venv / ".installed"
     if stamp.exists() and stamp.read_text().strip() == want:
         return
@@ -146,7 +147,8 @@ def build_venv(lay: Layout) -> None:
     log = lay.venv / "pip.log"
     with open(log, "w") as out:
         proc = subprocess.run([lay.python, "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off",
-                               "-r", REPO / "requirements.txt", "-r", REPO / "requirements-hub.txt",
+                               "-r", REPO / "requirements.txt", "-r", REPO / "requirements-grader.txt",
+                               "-r", REPO / "requirements-hub.txt",
                                "-c", REPO / "constraints.txt"], stdout=out, stderr=subprocess.STDOUT)
     if proc.returncode != 0:
         raise HubError(f"pip could not install the hub's packages (the last lines are in {log}):\n"

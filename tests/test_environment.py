@@ -45,11 +45,26 @@ def conda_route_pins(text=None):
     return found
 
 
+def pip_route_pins():
+    """What `./course` installs in the repository: requirements.txt + requirements-grader.txt."""
+    return pins("requirements.txt", "==") | pins("requirements-grader.txt", "==")
+
+
 def test_environment_yml_pins_equal_requirements():
-    pip_pins = pins("requirements.txt", "==")
+    pip_pins = pip_route_pins()
     conda_pins = conda_route_pins()
     assert pip_pins, "requirements.txt pins nothing"
     assert conda_pins == pip_pins
+
+
+def test_students_install_nothing_only_the_grader_needs():
+    """The bundle ships requirements.txt alone: no Dask, no PostgreSQL driver, no progress bar
+    (14 packages, 39 MB); and the two files pin no package twice."""
+    student, grader = pins("requirements.txt", "=="), pins("requirements-grader.txt", "==")
+    assert not student.keys() & grader.keys()
+    assert {"dask", "distributed", "psycopg2-binary", "tqdm"} <= grader.keys()
+    from grader.release import BUNDLE_FILES
+    assert "requirements-grader.txt" not in BUNDLE_FILES and "requirements.txt" in BUNDLE_FILES
 
 
 def test_environment_yml_python_matches_the_supported_python():
@@ -58,19 +73,19 @@ def test_environment_yml_python_matches_the_supported_python():
 
 def test_constraints_agree_with_requirements():
     constraints = pins("constraints.txt", "==")
-    for name, pinned in pins("requirements.txt", "==").items():
+    for name, pinned in pip_route_pins().items():
         assert constraints.get(name) == pinned, name
 
 
 def test_installed_versions_are_the_pinned_ones():
-    for name, pinned in pins("requirements.txt", "==").items():
+    for name, pinned in pip_route_pins().items():
         assert version(name) == pinned, name
 
 
 def test_a_drifted_pin_is_seen():
     # teeth: the comparison above fails when one file moves a version
     drifted = (REPO / "environment.yml").read_text().replace("numpy=2.4.6", "numpy=2.4.5")
-    assert conda_route_pins(drifted) != pins("requirements.txt", "==")
+    assert conda_route_pins(drifted) != pip_route_pins()
 
 
 def test_a_drifted_pip_section_pin_is_seen():
@@ -79,4 +94,4 @@ def test_a_drifted_pip_section_pin_is_seen():
     drifted = text.replace("psycopg2-binary==2.9.13", "psycopg2-binary==2.9.12")
     assert drifted != text, "environment.yml no longer pins psycopg2-binary==2.9.13 in its pip: section"
     assert conda_route_pins(text)["psycopg2-binary"] == "2.9.13"
-    assert conda_route_pins(drifted) != pins("requirements.txt", "==")
+    assert conda_route_pins(drifted) != pip_route_pins()

@@ -46,7 +46,7 @@ PLANTED = f"planted-instructor-file-{TOKEN}"
 SOLUTION_LINES = ["out[i] = x[i:i + size]", "sliding_window_view(np.asarray(x, dtype=np.float64), size).copy()",
                   "_sliding_windows_cases", "BEGIN HIDDEN TESTS", "def _conv1d_cases"]
 WATCHED = ["solutions", "notebooks", "grader", "data", "convcourse", "tests", "nbgrader_config.py",
-           "requirements.txt", "constraints.txt", "pyproject.toml", "course"]
+           "requirements.txt", "requirements-grader.txt", "constraints.txt", "pyproject.toml", "course"]
 
 
 # --------------------------------------------------------------------------------------

@@ -75,6 +75,9 @@ def test_student_bundle_has_no_grader_and_no_solutions(tmp_path):
         # the student's own JupyterLab configuration (tests/test_browser.py sees it at work)
         assert "conv-course/jupyter-config/labconfig/page_config.json" in names
         assert "conv-course/README.md" in names and "conv-course/requirements-test.txt" not in names
+        # students install what the notebooks need, not the grader's Dask or database driver
+        assert "conv-course/requirements-grader.txt" not in names
+        assert b"dask" not in zf.read("conv-course/requirements.txt")
     assert zip_path.parent == tmp_path
 
 

@@ -35,6 +35,10 @@ def test_bundle_sets_itself_up_in_an_empty_folder(student_bundle):
     assert probe.stdout.strip().startswith(str(student_bundle.root / "convcourse")), probe.stdout
     no_grader = subprocess.run([str(python), "-c", "import grader"], cwd="/", capture_output=True, env=student_env())
     assert no_grader.returncode != 0
+    # nor what only the grader needs (requirements-grader.txt: Dask, the PostgreSQL driver, tqdm)
+    for name in ("dask", "distributed", "psycopg2", "tqdm"):
+        absent = subprocess.run([str(python), "-c", f"import {name}"], cwd="/", capture_output=True, env=student_env())
+        assert absent.returncode != 0, f"the student's set-up installed {name}"
     print(f"fresh-folder set-up: {student_bundle.seconds:.0f} s")
 
 
