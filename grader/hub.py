@@ -7,8 +7,9 @@ their home folder with the Assignment List and Validate. Everything lives under 
 root (default /srv/conv-course):
 
   venv/        the hub's Python (Debian's python3, readable by every user): requirements.txt
-               + requirements-grader.txt + requirements-hub.txt, pinned by constraints.txt; a .pth puts student/ (then
-               course/, for the grader's sandbox) on every kernel's path
+               + requirements-grader.txt + requirements-hub.txt, pinned by constraints.txt;
+               a .pth puts student/ (then course/, for the grader's sandbox) on every
+               kernel's path
   node/        configurable-http-proxy, pinned by hub/package.json and its lock file
   student/     the student bundle (grader/release.py's build_bundle): convcourse/, data/,
                jupyter-config/ (no formgrader for students), readable by all
