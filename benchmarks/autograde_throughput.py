@@ -28,7 +28,11 @@ whether every run gave every submission the same score (grades.csv compared row 
 Run from the repository root, with the venv first on PATH (nbgrader calls alembic):
 
     PATH=$PWD/.venv/bin:$PATH python benchmarks/autograde_throughput.py --students 3
-    ... [--students 60] [--jobs J [J ...]] [--keep DIR] [--skip-baseline]
+    ... [--students 60] [--jobs J [J ...]] [--rounds N] [--keep DIR] [--skip-baseline]
+
+The machine's speed drifts (the same batch took 67 to 88 s in five runs on one machine), so
+one run's ratio is good to about 10%: `--rounds N` runs every side N times, alternating,
+takes each ratio within a round and prints the median of the rounds and each round's.
 
     e.g. the --jobs curve alone: ... --students 3 --jobs 1 2 4 8 --skip-baseline
 """
@@ -38,6 +42,7 @@ import argparse
 import csv
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -190,8 +195,9 @@ def prepare(keep: str | None) -> Path:
     work = Path(keep).resolve()
     if work.exists() and any(work.iterdir()) and not (work / MARKER).exists():
         sys.exit(f"error: {work} is not empty and was not made by this benchmark")
-    for name in ("submitted", "ours", "baseline"):
-        shutil.rmtree(work / name, ignore_errors=True)
+    for path in [work / "submitted", work / "ours", work / "baseline", *work.glob("ours-jobs*"),
+                 *work.glob("round*")]:
+        shutil.rmtree(path, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
     (work / MARKER).touch()
     return work
@@ -204,7 +210,13 @@ def main(argv=None) -> int:
                         help="one run of ours per value (default: the grader's, twice the number of cores)")
     parser.add_argument("--keep", metavar="DIR", help="keep the class and outputs in DIR")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every side this many times, alternating (ours, baseline, ours, ...): the "
+                             "machine's speed drifts, so each ratio is taken within a round and the median "
+                             "of the rounds is printed")
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
 
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # figures drawn, as a TA's run draws them
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -215,50 +227,73 @@ def main(argv=None) -> int:
         print(f"class: {args.students} students x {len(assignment_ids())} assignments = "
               f"{n_notebooks} notebooks in {work / 'submitted'}; {os.cpu_count()} cores", flush=True)
 
-        rows = []  # (label, seconds, totals, grades.csv)
-        for jobs in args.jobs:
-            out = work / ("ours" if len(args.jobs) == 1 else f"ours-jobs{jobs}")
-            secs, label = run_ours(work / "submitted", out, jobs, env)
-            rows.append((label, secs, totals(out / "grades.csv", who), out / "grades.csv"))
-        if not args.skip_baseline:
-            gen_s, base_s, feedback_s = run_baseline(work / "submitted", work / "baseline", env)
-            rows.append(("baseline (nbgrader)", base_s, totals(work / "baseline" / "grades.csv", who),
-                         work / "baseline" / "grades.csv"))
+        def named(label: str, r: int) -> str:
+            return label if args.rounds == 1 else f"{label} #{r + 1}"
 
-        one_job = next((secs for label, secs, _, _ in rows if label == "ours (--jobs 1)"), None)
-        print(f"\n{'':24}{'notebooks':>10}{'wall s':>10}{'nb/min':>10}" + ("   vs --jobs 1" if one_job else ""))
-        for label, secs, _, _ in rows:
+        rows = []  # (label, seconds, totals, grades.csv, name), every round's; name: the label and round
+        gen_s, base_s, feedback_s = [], [], []  # the baseline's, per round
+        for r in range(args.rounds):
+            where = work if args.rounds == 1 else work / f"round{r + 1}"
+            if args.rounds > 1:
+                print(f"round {r + 1} of {args.rounds}", flush=True)
+            for jobs in args.jobs:
+                out = where / ("ours" if len(args.jobs) == 1 else f"ours-jobs{jobs}")
+                secs, label = run_ours(work / "submitted", out, jobs, env)
+                rows.append((label, secs, totals(out / "grades.csv", who), out / "grades.csv", named(label, r)))
+            if not args.skip_baseline:
+                gen, base, feedback = run_baseline(work / "submitted", where / "baseline", env)
+                gen_s.append(gen), base_s.append(base), feedback_s.append(feedback)
+                rows.append(("baseline (nbgrader)", base, totals(where / "baseline" / "grades.csv", who),
+                             where / "baseline" / "grades.csv", named("baseline (nbgrader)", r)))
+        labels = list(dict.fromkeys(label for label, *_ in rows))
+        times = {label: [secs for lab, secs, *_ in rows if lab == label] for label in labels}
+        median = {label: statistics.median(t) for label, t in times.items()}
+        ours = [label for label in labels if label.startswith("ours")]
+
+        one_job = median.get("ours (--jobs 1)")
+        rounds = f" (median of {args.rounds} rounds)" if args.rounds > 1 else ""
+        print(f"\n{'':24}{'notebooks':>10}{'wall s':>10}{'nb/min':>10}" + ("   vs --jobs 1" if one_job else "")
+              + rounds)
+        for label in labels:
+            secs = median[label]
             versus = f"{one_job / secs:12.2f}x" if one_job and label.startswith("ours") else ""
             print(f"{label:24}{n_notebooks:>10}{secs:>10.1f}{n_notebooks / secs * 60:>10.1f}{versus}")
         if not args.skip_baseline:
-            full_s = base_s + feedback_s
-            print(f"{'baseline + feedback':24}{n_notebooks:>10}{full_s:>10.1f}{n_notebooks / full_s * 60:>10.1f}")
-            print(f"(baseline generate_assignment, not in its time: {gen_s:.1f} s; ours includes "
-                  "preparing the assignments, feedback and export)")
-            for label, secs, _, _ in rows[:-1]:
-                print(f"speed-up of {label} vs nbgrader autograde:             {base_s / secs:.2f}x on "
+            full_s = [b + f for b, f in zip(base_s, feedback_s)]
+            full = statistics.median(full_s)
+            print(f"{'baseline + feedback':24}{n_notebooks:>10}{full:>10.1f}{n_notebooks / full * 60:>10.1f}")
+            print(f"(baseline generate_assignment, not in its time: {statistics.median(gen_s):.1f} s; ours "
+                  "includes preparing the assignments, feedback and export)")
+
+            def ratio(against, label):
+                each = [a / o for a, o in zip(against, times[label])]  # within each round
+                text = f"{statistics.median(each):.2f}x"
+                return text + (f" (rounds: {', '.join(f'{x:.2f}x' for x in each)})" if len(each) > 1 else "")
+            for label in ours:
+                print(f"speed-up of {label} vs nbgrader autograde:             {ratio(base_s, label)} on "
                       f"{os.cpu_count()} cores")
-                print(f"speed-up of {label} vs nbgrader autograde + feedback:  {full_s / secs:.2f}x "
+                print(f"speed-up of {label} vs nbgrader autograde + feedback:  {ratio(full_s, label)} "
                       "(the same work as ours)")
 
-        print(f"\nscore totals{'':8}" + "".join(f"{label.replace('ours ', '').replace(' (nbgrader)', '').strip('()'):>18}"
-                                               for label, *_ in rows))
+        short = {name: name.replace("ours ", "").replace(" (nbgrader)", "").replace("(", "").replace(")", "")
+                 for *_, name in rows}
+        print(f"\nscore totals{'':8}" + "".join(f"{short[name]:>18}" for *_, name in rows))
         for c in CATEGORIES:
             line = f"{c:8}{sum(v == c for v in who.values()):>4} subm.  "
-            for _, _, t, _ in rows:
+            for _, _, t, *_ in rows:
                 score, top, n = t[c]
                 line += f"{f'{score:g}/{top:g} ({n})':>18}"
             print(line)
         print("(score/max summed over grades.csv rows; (n) = rows found)")
         first = scores(rows[0][3])
-        for label, _, _, path in rows[1:]:
+        for _, _, _, path, name in rows[1:]:
             differ = sorted(k for k in set(first) | set(scores(path)) if first.get(k) != scores(path).get(k))
-            print(f"same score for every submission as {rows[0][0]}: {label}: "
+            print(f"same score for every submission as {rows[0][4]}: {name}: "
                   + ("yes" if not differ else f"NO, {len(differ)} differ: {differ[:5]}"))
-        for label, _, t, _ in rows:
+        for _, _, t, _, name in rows:
             found = sum(n for _, _, n in t.values())
             if found != len(who):
-                print(f"WARNING: {label}: grades.csv has {found} of {len(who)} rows; its time is not "
+                print(f"WARNING: {name}: grades.csv has {found} of {len(who)} rows; its time is not "
                       "that of a complete grading (see its output above, or --keep)", file=sys.stderr)
         if args.keep:
             print(f"\nkept in {work}")
