@@ -242,7 +242,9 @@ def main(argv=None) -> int:
                 rows.append((label, secs, totals(out / "grades.csv", who), out / "grades.csv", named(label, r)))
             if not args.skip_baseline:
                 gen, base, feedback = run_baseline(work / "submitted", where / "baseline", env)
-                gen_s.append(gen), base_s.append(base), feedback_s.append(feedback)
+                gen_s.append(gen)
+                base_s.append(base)
+                feedback_s.append(feedback)
                 rows.append(("baseline (nbgrader)", base, totals(where / "baseline" / "grades.csv", who),
                              where / "baseline" / "grades.csv", named("baseline (nbgrader)", r)))
         labels = list(dict.fromkeys(label for label, *_ in rows))

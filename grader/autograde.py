@@ -360,7 +360,6 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
     from nbgrader.plugins import CsvExportPlugin
 
     from .course import tools_on_path
-    from .earlier import write_for_grading
     from .hidden.wire import write_cases
     from .patches import for_grading
 
@@ -425,7 +424,6 @@ def grade(submitted_dir: Path, out: Path, jobs: int | None = None, limits: Limit
         raise GraderConfigError(str(exc)) from None
     shared = None
     if not service and not cluster:  # the sandbox service and the cluster's workers have their own
-        write_for_grading(out / ".earlier")
         shared = start_shared(out / ".earlier", out / ".matplotlib")  # beside nbgrader's preparing
     api = _api(_config(out, db_url, staged.name, source=source))
     for aid in assignment_ids():

@@ -239,8 +239,6 @@ def _prepared_here(local: bool) -> tuple[Path, str, str]:
             write_cases(root / "cases")
         earlier = mpl = ""
         if local:
-            from .earlier import write_for_grading
-            write_for_grading(root / "earlier")
             earlier, mpl = str(root / "earlier"), str(sandbox.start_shared(root / "earlier", root / "matplotlib")())
         _PREPARED[local] = (root / "cases", earlier, mpl)
     return _PREPARED[local]

@@ -220,20 +220,23 @@ def wall_seconds(limits: Limits) -> int:
 GRADING_MATPLOTLIBRC = "figure.dpi: 72\n"
 
 
-def start_shared(earlier_dir: Path | None, font_folder: Path):
-    """Start preparing what every sandbox reads: matplotlib's configuration folder (its font
-    cache, built once and copied into each working area, which saves about 0.5 s a notebook,
-    and the grading's matplotlibrc; the folder exists even if the build failed), and the
-    compiled bytecode of the modules each kernel imports from read-only folders, where
-    it cannot write its own (the course package, the harness, `earlier_dir`: written before
-    this is called); without it every notebook compiles them again, about 0.1 s. Both run in
-    subprocesses beside the caller's own work; returns the function that waits for them."""
+def start_shared(earlier_dir: Path, font_folder: Path):
+    """Prepare what every sandbox reads: each assignment's convcourse.earlier in `earlier_dir`
+    (grader/earlier.py, written here), matplotlib's configuration folder `font_folder` (its
+    font cache, built once and copied into each working area, which saves about 0.5 s a
+    notebook, and the grading's matplotlibrc; the folder exists even if the build failed), and
+    the compiled bytecode of the modules each kernel imports from read-only folders, where it
+    cannot write its own (the course package, the harness, convcourse.earlier); without it
+    every notebook compiles them again, about 0.1 s. The last two run in subprocesses beside
+    the caller's own work; returns the function that waits for them."""
+    from .earlier import write_for_grading
+
+    write_for_grading(earlier_dir)
     env = dict(os.environ, MPLCONFIGDIR=str(font_folder))
     fonts = subprocess.Popen([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    folders = [REPO / "convcourse", INKERNEL] + ([earlier_dir] if earlier_dir is not None else [])
-    compiled = subprocess.Popen([sys.executable, "-m", "compileall", "-q", *map(str, folders)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    compiled = subprocess.Popen([sys.executable, "-m", "compileall", "-q", str(REPO / "convcourse"), str(INKERNEL),
+                                 str(earlier_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def wait() -> Path:
         fonts.wait()
