@@ -1,6 +1,7 @@
 """grader/patches.py: each patch still fits the pinned code it stands in for (these fail
 loudly after an upgrade that changes it), gives what nbgrader would compute itself, and
 is applied only in the grader's own processes."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -166,3 +167,34 @@ def test_a_substitution_nbgrader_no_longer_allows_fails_loudly():
 
     with pytest.raises(RuntimeError, match="no longer has exactly one Execute"):
         nbgrader_default(Autograde, "sanitize_preprocessors", {Execute: []})
+
+
+def test_the_forked_kernel_relies_only_on_what_the_pinned_libraries_do():
+    """grader/inkernel/warm.py stands in for jupyter_client's launch of the kernel and
+    undoes what importing ipykernel and matplotlib in the fork server fixed: each reliance
+    on their code, checked here against the pinned versions."""
+    import inspect
+
+    import ipykernel.kernelapp
+    import jupyter_client.launcher
+    import matplotlib
+    from jupyter_client.provisioning import local_provisioner
+
+    from grader.inkernel import warm
+
+    # the local provisioner calls the module's launch_kernel, which runner.py replaces
+    assert "self.process = launch_kernel(cmd, **scrubbed_kwargs)" in inspect.getsource(local_provisioner)
+    assert list(inspect.signature(jupyter_client.launcher.launch_kernel).parameters) == \
+        list(inspect.signature(warm.launch_kernel).parameters)
+    # what it does for the kernel on POSIX, which warm does too
+    source = inspect.getsource(jupyter_client.launcher.launch_kernel)
+    assert 'kwargs["start_new_session"] = True' in source and 'env["JPY_PARENT_PID"] = str(os.getpid())' in source
+    # and what it uses of the process it gets back
+    used = set(re.findall(r"self\.process\.(\w+)", inspect.getsource(local_provisioner))) - {"win32_interrupt_event"}
+    assert used <= set(dir(warm.ForkedKernel(0))), used
+    # ipykernel reads JPY_PARENT_PID when imported; warm passes it to launch_instance
+    assert 'int(os.environ.get("JPY_PARENT_PID") or 0)' in inspect.getsource(ipykernel.kernelapp)
+    assert ipykernel.kernelapp.launch_new_instance == ipykernel.kernelapp.IPKernelApp.launch_instance
+    # matplotlib remembers its folders in a closure warm resets
+    for cached in (matplotlib.get_configdir, matplotlib.get_cachedir):
+        assert "called" in cached.__code__.co_freevars

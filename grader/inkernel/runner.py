@@ -6,7 +6,8 @@ dies or the notebook's time is up, so that what ran before still counts. Time is
 kernel's CPU time (protocol.WALL_FACTOR says why), with wall time as the backstop. The hidden
 cases' inputs come on standard input; the runner leaves them in CASES_FILE for the
 harness, which reads and deletes that file as the kernel starts, before any of the
-notebook's code runs (whatever is left then is deleted here).
+notebook's code runs (whatever is left then is deleted here). Its kernel is this process
+forked (warm.py); the fork server (forkserver.py) starts it as `python runner.py ...` would.
 """
 import errno
 import json
@@ -22,6 +23,8 @@ from uri_grammar import skip_uri_grammar  # noqa: E402 - before nbformat: saves 
 skip_uri_grammar()
 
 import nbformat  # noqa: E402
+import warm  # noqa: E402
+from jupyter_client.provisioning import local_provisioner  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import DeadKernelError  # noqa: E402
 from protocol import CASES_ENV, CASES_FILE, MIME, WALL_FACTOR  # noqa: E402
@@ -185,7 +188,18 @@ def hand_over_cases():
     os.environ[CASES_ENV] = os.path.abspath(CASES_FILE)
 
 
+def start_kernel_early():
+    """The kernel is this process forked (warm.py), now, before this process has read
+    the hidden cases or started a thread; nbclient starts it through jupyter_client's
+    local provisioner, whose `launch_kernel` is warm's from here on."""
+    if not hasattr(local_provisioner, "launch_kernel"):
+        return  # jupyter_client changed: it starts a new Python, as before (tests/test_patches.py)
+    warm.prefork()
+    local_provisioner.launch_kernel = warm.launch_kernel
+
+
 def main(src, dst, status_path, cell_timeout=60, notebook_timeout=600):
+    start_kernel_early()
     protect_self()
     hand_over_cases()
     nb = nbformat.read(src, as_version=4)
