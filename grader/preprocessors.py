@@ -190,7 +190,8 @@ class SandboxExecute(NbGraderPreprocessor):
                 shutil.copytree(mpl_cache, workdir / ".matplotlib")
             earlier = Path(earlier_root) / info["assignment"] if earlier_root else None
             result = sandbox.run_notebook(workdir, cases, self.slot, self.limits, self.base_uid,
-                                          earlier if earlier is not None and earlier.is_dir() else None)
+                                          earlier if earlier is not None and earlier.is_dir() else None,
+                                          Path(mpl_cache) if mpl_cache else None)
         executed = None
         if result.notebook is not None:
             try:

@@ -13,16 +13,23 @@ exist there; there is no network, no other process, no inherited environment var
 Limits: memory (data segment; address space at 4x as a backstop), CPU time, processes
 (per-slot uid, so the limit is real), file size, disk space and files of the working
 area, and wall time (the runner stops at the notebook limit; a hard kill follows).
+
+bubblewrap builds each sandbox; the runner in it is forked by this process's fork server
+(grader/inkernel/forkserver.py: `ForkServer`, `run_notebook`), which has the runner's and
+the kernel's libraries imported, into the sandbox's namespaces, with the same uid, limits
+and environment as a runner started by bubblewrap, prlimit and setpriv (`command`).
 """
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,16 +159,15 @@ def work_area(workdir: Path, uid: int, limits: Limits = Limits()):
 
 
 SYSTEM = [Path(p) for p in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")]
+# bound read-only at the same path: the Python environment, the data, the course's package
+_BOUND = {Path(sys.prefix), Path(sys.base_prefix), DATA, REPO / "convcourse"}
 
 
-def command(workdir: Path, slot: int, limits: Limits, args: list[str],
-            base_uid: int = BASE_UID, earlier_dir: Path | None = None) -> list[str]:
-    """The bwrap command line that runs `args` in `workdir` inside the sandbox.
+def _bwrap(workdir: Path, earlier_dir: Path | None) -> list[str]:
+    """bwrap's part of the command line: the namespaces, the binds and the environment.
 
     The sandbox's root is empty: only what is bound here exists in it (an allowlist, so a
     file left anywhere else on the machine stays out of reach)."""
-    uid = base_uid + slot
-    venv, base = Path(sys.prefix), Path(sys.base_prefix)
     cmd = ["bwrap"]
     made: set[Path] = set()
 
@@ -182,7 +188,7 @@ def command(workdir: Path, slot: int, limits: Limits, args: list[str],
             cmd += ["--ro-bind", str(path), str(path)]
     # /tmp is a folder of the working area (work_area), so it counts against the same bound
     cmd += ["--dev", "/dev", "--proc", "/proc", "--bind", str(workdir / ".tmp"), "/tmp"]
-    for path in sorted({venv, base, DATA, REPO / "convcourse"}, key=lambda p: len(p.parts)):
+    for path in sorted(_BOUND, key=lambda p: len(p.parts)):
         if not any(path == s or s in path.parents for s in SYSTEM):
             cmd += parents(path) + ["--ro-bind", str(path), str(path)]
     if earlier_dir is not None:  # only the assignments before the one being graded
@@ -191,20 +197,36 @@ def command(workdir: Path, slot: int, limits: Limits, args: list[str],
     cmd += parents(workdir) + ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
                                "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]
-    env = {
-        "PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
+    for key, value in environment(workdir).items():
+        cmd += ["--setenv", key, value]
+    return cmd
+
+
+def environment(workdir: Path) -> dict[str, str]:
+    """The whole environment of a sandboxed process (nothing is inherited)."""
+    return {
+        "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8",
         "PYTHONPATH": HARNESS, "PYTHONDONTWRITEBYTECODE": "1",
         "JUPYTER_RUNTIME_DIR": str(workdir / ".jupyter"), "IPYTHONDIR": str(workdir / ".ipython"),
         "MPLCONFIGDIR": str(workdir / ".matplotlib"), "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     }
-    for key, value in env.items():
-        cmd += ["--setenv", key, value]
-    cmd += ["prlimit", f"--data={limits.memory_bytes}", f"--as={4 * limits.memory_bytes}",
-            f"--cpu={limits.cpu_seconds}", f"--nproc={limits.processes}", f"--fsize={limits.file_bytes}",
-            "--core=0", "--",
-            "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
-    return cmd + args
+
+
+def _rlimits(limits: Limits) -> dict[str, int]:
+    """prlimit's options (and the fork server's limits): memory, CPU, processes, file size, no core."""
+    return {"data": limits.memory_bytes, "as": 4 * limits.memory_bytes, "cpu": limits.cpu_seconds,
+            "nproc": limits.processes, "fsize": limits.file_bytes, "core": 0}
+
+
+def command(workdir: Path, slot: int, limits: Limits, args: list[str],
+            base_uid: int = BASE_UID, earlier_dir: Path | None = None) -> list[str]:
+    """The command line that runs `args` in `workdir` inside the sandbox, as the slot's uid
+    with the limits."""
+    uid = base_uid + slot
+    return (_bwrap(workdir, earlier_dir) + ["prlimit"] + [f"--{k}={v}" for k, v in _rlimits(limits).items()]
+            + ["--", "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
+            + args)
 
 
 def wall_seconds(limits: Limits) -> int:
@@ -260,26 +282,188 @@ class RunResult:
     disk_full: bool = False  # the notebook filled its working area (files it wrote were cut short)
 
 
+# What bubblewrap runs while the fork server's runner works in the sandbox (forkserver.py):
+# a root without capabilities (the slot's uid cannot signal it), which says it has started
+# and waits for its standard input to close; when it ends, its sandbox ends.
+PLACEHOLDER = ["setpriv", "--bounding-set=-all", "--inh-caps=-all", "--", "/bin/sh", "-c", "echo; exec cat"]
+START_SECONDS = 60  # for bubblewrap to build a sandbox and the fork server to start
+
+
+class ForkServer:
+    """This process's fork server (inkernel/forkserver.py), which forks each notebook's
+    runner into its sandbox with the libraries already imported; runs from several threads
+    go on side by side. It is started with the sandbox's environment and matplotlib's
+    configuration folder `mpl_config` (what each working area gets a copy of; None: a
+    folder of its own, empty), and ends when this process does."""
+
+    def __init__(self, mpl_config: Path | None):
+        import socket
+        self.mpl_config, self.owner = mpl_config, os.getpid()
+        # its HOME and the like are never written to; without a configuration folder, matplotlib
+        # gets an empty one (tests), removed with the server
+        self.scratch = None if mpl_config else Path(tempfile.mkdtemp(prefix="conv-course-forkserver-"))
+        folder = mpl_config or self.scratch
+        env = dict(environment(folder), MPLCONFIGDIR=str(folder),
+                   MPLBACKEND="module://matplotlib_inline.backend_inline")  # what ipykernel sets
+        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with theirs:
+            # what the sandbox shows of this machine's files, which the server imports from
+            seen = json.dumps(sorted(str(p) for p in [*SYSTEM, *_BOUND, Path(HARNESS)]))
+            self.process = subprocess.Popen([sys.executable, str(INKERNEL / "forkserver.py"), str(theirs.fileno()), seen],
+                                            env=env, cwd=folder, pass_fds=(theirs.fileno(),),
+                                            stdin=subprocess.DEVNULL)
+        self.sock.settimeout(START_SECONDS)
+        try:
+            ready = self.sock.recv(16)
+        except OSError:
+            ready = b""
+        if ready != b"ready":
+            self.stop()
+            raise SandboxUnavailable("the fork server (grader/inkernel/forkserver.py) did not start")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        self.sock.close()
+        self.process.kill()
+        self.process.wait()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def run(self, order: dict, cases: bytes, timeout: float, on_timeout) -> int | None:
+        """Run the runner of `order` with `cases` on its standard input; its exit status,
+        or None if it ran past `timeout` seconds (then `on_timeout()`, which must end the
+        sandbox, is called)."""
+        import socket
+        import threading
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        read, write = os.pipe()
+        with mine:
+            try:
+                socket.send_fds(self.sock, [json.dumps(order).encode()], [read, theirs.fileno()])
+            except OSError as exc:  # nothing of the run has started
+                os.close(write)
+                raise ForkServerGone from exc
+            finally:
+                os.close(read)
+                theirs.close()
+
+            def hand_over():
+                try:
+                    with os.fdopen(write, "wb") as fh:
+                        fh.write(cases)
+                except OSError:  # the runner ended without reading them
+                    pass
+            threading.Thread(target=hand_over, daemon=True).start()
+            mine.settimeout(timeout)
+            try:
+                reply = mine.recv(256)
+            except TimeoutError:
+                on_timeout()
+                mine.settimeout(START_SECONDS)
+                with contextlib.suppress(OSError):
+                    mine.recv(256)  # the runner's end: its sandbox is gone
+                return None
+        if not reply:  # the server's child died before it could say
+            raise RuntimeError("the fork server lost a run")
+        return int(json.loads(reply)["exit"])
+
+
+class ForkServerGone(RuntimeError):
+    """The fork server ended before it took the run."""
+
+
+_server: ForkServer | None = None
+_server_lock = threading.Lock()
+
+
+def fork_server(mpl_config: Path | None) -> ForkServer:
+    """This process's fork server for `mpl_config`, started if need be."""
+    global _server
+    with _server_lock:
+        if _server is not None and _server.owner != os.getpid():
+            _server = None  # a forked process's copy: the server is its parent's
+        if _server is not None and (not _server.alive() or _server.mpl_config != mpl_config):
+            _server.stop()
+            _server = None
+        if _server is None:
+            _server = ForkServer(mpl_config)
+        return _server
+
+
+def _read_info(fd: int, timeout: float) -> dict:
+    """bubblewrap's --info-fd report (a JSON object; the pipe may stay open)."""
+    import select
+    data, decoder = b"", json.JSONDecoder()
+    while True:
+        if not select.select([fd], [], [], timeout)[0]:
+            raise TimeoutError("bubblewrap said nothing")
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            raise RuntimeError("bubblewrap ended without saying where the sandbox is")
+        data += chunk
+        try:
+            return decoder.raw_decode(data.decode())[0]
+        except ValueError:
+            continue
+
+
 def run_notebook(workdir: Path, cases: bytes, slot: int, limits: Limits = Limits(),
-                 base_uid: int = BASE_UID, earlier_dir: Path | None = None) -> RunResult:
+                 base_uid: int = BASE_UID, earlier_dir: Path | None = None,
+                 mpl_config: Path | None = None) -> RunResult:
     """Execute workdir/in.ipynb into workdir/out.ipynb inside the sandbox, in a working
     area of bounded size (what workdir held is copied in, what the run left copied back).
-    `cases` (hidden/wire.cases_for) goes to the runner's standard input."""
+    `cases` (hidden/wire.cases_for) goes to the runner's standard input. The runner is
+    forked by this process's fork server (`mpl_config`: see ForkServer) into a sandbox
+    bubblewrap built around a placeholder."""
     uid = base_uid + slot
-    args = [str(Path(sys.prefix) / "bin" / "python"), f"{HARNESS}/runner.py", "in.ipynb", "out.ipynb",
-            "status.json", str(limits.cell_seconds), str(limits.notebook_seconds)]
+    argv = [f"{HARNESS}/runner.py", "in.ipynb", "out.ipynb", "status.json", str(limits.cell_seconds),
+            str(limits.notebook_seconds)]
     with work_area(workdir, uid, limits):
+        server = None
+        info_read, info_write = os.pipe()
+        holder = subprocess.Popen(_bwrap(workdir, earlier_dir) + ["--info-fd", str(info_write), "--"] + PLACEHOLDER,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  pass_fds=(info_write,))
+        os.close(info_write)
         try:
-            proc = subprocess.run(command(workdir, slot, limits, args, base_uid, earlier_dir),
-                                  input=cases, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, timeout=wall_seconds(limits))
-        except subprocess.TimeoutExpired:
+            info = _read_info(info_read, START_SECONDS)
+            if not holder.stdout.readline():  # it says so once it runs, in the sandbox built
+                raise RuntimeError("the sandbox's placeholder did not start")
+            order = {"holder": info["child-pid"], "workdir": str(workdir), "uid": uid, "limits": _rlimits(limits),
+                     # bwrap's --chdir sets PWD
+                     "env": dict(environment(workdir), PWD=str(workdir)), "argv": argv,
+                     "namespaces": {name: info.get(f"{name}-namespace") for name in
+                                    ("pid", "ipc", "uts", "net", "cgroup", "mnt")}}
+            try:
+                server = fork_server(mpl_config)
+                code = server.run(order, cases, wall_seconds(limits), holder.kill)
+            except ForkServerGone:  # it died since its last run (killed, say): once more with another
+                server.process.kill()
+                server = fork_server(mpl_config)
+                code = server.run(order, cases, wall_seconds(limits), holder.kill)
+        except SandboxUnavailable:
+            raise
+        except (OSError, RuntimeError, KeyError, ValueError) as exc:  # the sandbox or the server failed
+            if server is not None:
+                server.process.kill()  # the next run starts another
+            return RunResult(f"no notebook came back: the sandbox failed ({type(exc).__name__})", None)
+        finally:
+            os.close(info_read)
+            holder.stdin.close()
+            try:
+                holder.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                holder.kill()
+                holder.wait()
+        if code is None:
             return RunResult("killed at the wall-time limit", None)
     out = workdir / "out.ipynb"
     # The runner exits 0 only after writing its results with nothing else left running;
     # any other exit (the notebook killed it, say) means nothing that came back is trusted.
-    if proc.returncode != 0 or not safe_file(out):
-        return RunResult(f"no notebook came back: the run was stopped (exit {proc.returncode})", None)
+    if code != 0 or not safe_file(out):
+        return RunResult(f"no notebook came back: the run was stopped (exit {code})", None)
     status = read_small_json(workdir / "status.json", 4096) or {}
     return RunResult(str(status.get("status", "unknown"))[:100], out, status.get("disk_full") is True)
 
@@ -294,7 +478,6 @@ def safe_file(path: Path, max_bytes: int = 512 * 2**20) -> bool:
 
 
 def read_small_json(path: Path, max_bytes: int):
-    import json
     if not safe_file(path, max_bytes):
         return None
     try:

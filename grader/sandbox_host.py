@@ -62,7 +62,8 @@ class SandboxHost:
                 (workdir / "in.ipynb").write_bytes(notebook)
                 shutil.copytree(self.root / "matplotlib", workdir / ".matplotlib")
                 start = time.monotonic()
-                result = run_notebook(workdir, cases, slot, limits, self.base_uid, self.root / "earlier" / aid)
+                result = run_notebook(workdir, cases, slot, limits, self.base_uid, self.root / "earlier" / aid,
+                                      self.root / "matplotlib")
                 print(f"{self.who}: ran a notebook of {aid} in slot {slot}: {result.status} "
                       f"({time.monotonic() - start:.0f} s)", flush=True)
                 body = result.notebook.read_bytes() if result.notebook is not None else None

@@ -4,6 +4,7 @@ Tests marked `sandbox` need root, bubblewrap and tmpfs mounts (skipped elsewhere
 reason); the others run anywhere: the harness, the wire format and the static check."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -291,3 +292,172 @@ def test_time_limits_count_the_kernels_cpu_time_not_the_machines_load(tmp_path):
                                  sandbox.Limits(cell_seconds=1, notebook_seconds=60))
     assert "CellTimeoutError" in outputs[0] and outputs[1] == ["next\n"]
     assert WALL_FACTOR * 1 <= time.monotonic() - start < WALL_FACTOR * 1 + 20
+
+
+# What a notebook's kernel reports of itself (tests of the fork server, below).
+SELF_REPORT = r'''
+import json, os, re, resource, signal, sys, threading
+import matplotlib, numpy
+status = dict(line.split(":\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\t" in line)
+report = {
+    "argv": sys.argv[:1] + sys.argv[3:], "path": sys.path, "cwd": os.getcwd(), "env": dict(os.environ),
+    "ids": [os.getresuid(), os.getresgid(), os.getgroups()], "session": os.getsid(0) == os.getpid(),
+    "group": os.getpgid(0) == os.getpid(), "stdin": os.fstat(0).st_mode, "caps": [status[k] for k in ("CapPrm", "CapEff", "CapInh", "CapAmb")],
+    "no_new_privs": status["NoNewPrivs"], "limits": [resource.getrlimit(getattr(resource, "RLIMIT_" + n)) for n in ("DATA", "AS", "CPU", "NPROC", "FSIZE", "CORE")],
+    "threads": sorted(re.sub(r"^Thread-[0-9]+", "Thread", t.name) for t in threading.enumerate()), "sigint": repr(signal.getsignal(signal.SIGINT)),
+    "sigpipe": repr(signal.getsignal(signal.SIGPIPE)), "flags": repr(sys.flags), "mpl": [matplotlib.get_configdir(), matplotlib.get_cachedir(), matplotlib.get_backend(), matplotlib.rcParams["figure.dpi"]],
+    "modules_from_outside": sorted(name for name, m in list(sys.modules.items()) if getattr(m, "__file__", None) and not os.path.exists(m.__file__)),
+    "grader": sorted(name for name in sys.modules if name.split(".")[0] in ("grader", "forkserver") or name.startswith("convcourse.earlier")),
+    "random": [float(numpy.random.rand()), __import__("random").random()],
+}
+print(json.dumps(report))
+'''
+
+
+def _self_report_notebook(work, mpl_config):
+    import nbformat
+
+    work.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SELF_REPORT)],
+                                            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}),
+                   work / "in.ipynb")
+    shutil.copytree(mpl_config, work / ".matplotlib")
+
+
+def _report(notebook):
+    import nbformat
+
+    outputs = nbformat.read(notebook, as_version=4).cells[0].outputs
+    assert [o.get("name") for o in outputs] == ["stdout"], outputs
+    return json.loads(outputs[0]["text"])
+
+
+@pytest.fixture
+def mpl_config(tmp_path):
+    folder = tmp_path / "matplotlib"
+    folder.mkdir()
+    (folder / "matplotlibrc").write_text(sandbox.GRADING_MATPLOTLIBRC)
+    return folder
+
+
+@pytest.mark.sandbox
+def test_a_forked_kernel_looks_like_a_started_one(tmp_path, mpl_config):
+    """The fork server's runner and the kernel it forks (grader/inkernel/forkserver.py,
+    warm.py) look to the notebook as a runner started by bubblewrap and a kernel started
+    by jupyter_client do: arguments, environment, path, identity, limits, session, standard
+    input, threads, signals, matplotlib's folders and configuration, fresh random states;
+    no module of theirs comes from a file the sandbox cannot see."""
+    limits = sandbox.Limits()
+    _self_report_notebook(tmp_path / "forked", mpl_config)
+    result = sandbox.run_notebook(tmp_path / "forked", b"", 7, limits, mpl_config=mpl_config)
+    assert result.status == "complete"
+    forked = _report(result.notebook)
+
+    started = tmp_path / "started"  # nbclient as runner.py calls it, its kernel started as usual
+    _self_report_notebook(started, mpl_config)
+    script = ("import nbformat\nfrom nbclient import NotebookClient\nnb = nbformat.read('in.ipynb', as_version=4)\n"
+              "NotebookClient(nb, kernel_name='python3', resources={'metadata': {'path': '.'}}, extra_arguments=["
+              "'--HistoryManager.hist_file=:memory:', '--IPKernelApp.log_level=ERROR', "
+              "'--IPKernelApp.exec_lines=import harness as _h; del _h']).execute()\nnbformat.write(nb, 'out.ipynb')")
+    with sandbox.work_area(started, sandbox.BASE_UID + 7, limits):
+        proc = subprocess.run(sandbox.command(started, 7, limits, [sys.executable, "-c", script]),
+                              capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    reference = _report(started / "out.ipynb")
+
+    for report, work in ((forked, tmp_path / "forked"), (reference, started)):
+        assert report["cwd"] == str(work)
+        report["env"] = {k: v.replace(str(work), "WORK") for k, v in report["env"].items() if k != "JPY_PARENT_PID"}
+        report["cwd"] = None
+        report["mpl"][:2] = [p.replace(str(work), "WORK") for p in report["mpl"][:2]]
+    assert forked.pop("random") != reference.pop("random")
+    assert forked == reference
+    assert forked["ids"] == [[sandbox.BASE_UID + 7] * 3] * 2 + [[]]
+    assert forked["caps"] == ["0000000000000000"] * 4 and forked["no_new_privs"] == "1"
+    assert forked["mpl"][2:] == ["module://matplotlib_inline.backend_inline", 72.0]
+    assert forked["modules_from_outside"] == [] and forked["grader"] == []
+
+
+@pytest.mark.sandbox
+def test_the_sandbox_of_a_forked_runner_holds_only_its_own(tmp_path, mpl_config):
+    """What the notebook can reach in a run of the fork server's: no network, none of the
+    grader's files, the runner and the placeholder but no process it may signal but its own
+    runner's, and runs side by side in threads (the sandbox service) each in their own."""
+    import concurrent.futures
+
+    probe = ("import json, os, socket, signal\nmine = {os.getpid(), os.getppid()}\nothers = {}\n"
+             "for pid in sorted(int(p) for p in os.listdir('/proc') if p.isdigit()):\n"
+             "    try:\n        os.kill(pid, 0); others[pid] = 'may signal'\n"
+             "    except PermissionError:\n        others[pid] = 'may not'\n"
+             "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=1); net = True\n"
+             "except OSError:\n    net = False\n"
+             f"print(json.dumps({{'others': others, 'mine': sorted(mine), 'net': net, 'cwd': os.getcwd(), "
+             f"'solutions': os.path.exists({str(REPO / 'solutions')!r}), 'files': sorted(os.listdir('.'))}}))")
+
+    def run(i):
+        import nbformat
+        work = tmp_path / f"run{i}"
+        work.mkdir()
+        (work / f"mine{i}").write_text("x")
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(probe)]), work / "in.ipynb")
+        result = sandbox.run_notebook(work, b"", 10 + i, sandbox.Limits(), mpl_config=mpl_config)
+        assert result.status == "complete"
+        return json.loads(nbformat.read(result.notebook, as_version=4).cells[0].outputs[0]["text"])
+
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        seen = list(pool.map(run, range(3)))
+    for i, report in enumerate(seen):
+        assert report["net"] is False and report["solutions"] is False
+        assert f"mine{i}" in report["files"] and not any(f"mine{j}" in report["files"] for j in range(3) if j != i)
+        others = {int(pid): how for pid, how in report["others"].items()}
+        # bubblewrap's init and the placeholder (root's), the runner and the kernel: nothing else
+        assert len(others) == 4, others
+        assert sorted(pid for pid, how in others.items() if how == "may signal") == report["mine"], others
+
+
+@pytest.mark.sandbox
+def test_a_run_past_its_wall_time_is_killed_and_the_fork_server_goes_on(tmp_path, mpl_config, monkeypatch):
+    """The wall-time backstop ends the run's whole sandbox; a fork server that died is
+    replaced at the next run."""
+    import time
+
+    import nbformat
+
+    monkeypatch.setattr(sandbox, "wall_seconds", lambda limits: 3)
+    work = tmp_path / "sleeps"
+    work.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\ntime.sleep(600)")]),
+                   work / "in.ipynb")
+    assert sandbox.run_notebook(work, b"", 7, sandbox.Limits(), mpl_config=mpl_config).status == \
+        "killed at the wall-time limit"
+    for _ in range(50):  # the kernel goes with its PID namespace, a moment after the runner
+        left = subprocess.run(["pgrep", "-u", str(sandbox.BASE_UID + 7)], capture_output=True, text=True).stdout
+        if not left:
+            break
+        time.sleep(0.1)
+    assert left == ""
+
+    sandbox.fork_server(mpl_config).process.kill()
+    monkeypatch.undo()
+    work = tmp_path / "after"
+    work.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('ran')")]), work / "in.ipynb")
+    result = sandbox.run_notebook(work, b"", 7, sandbox.Limits(), mpl_config=mpl_config)
+    assert result.status == "complete"
+    assert nbformat.read(result.notebook, as_version=4).cells[0].outputs[0]["text"] == "ran\n"
+
+
+def test_the_fork_server_imports_only_from_what_the_sandbox_shows():
+    """A folder on the grader's sys.path that the sandbox does not show (the hub's student
+    bundle, whose convcourse comes first there) is left out before the server imports
+    anything, as a new Python in the sandbox leaves it out; the server's own folder stays."""
+    sys.path.insert(0, str(REPO / "grader" / "inkernel"))
+    try:
+        from forkserver import as_the_sandbox_sees
+    finally:
+        sys.path.pop(0)
+    shown = ["/usr", "/srv/venv", "/srv/course/convcourse", "/tmp/.harness"]
+    path = ["/srv/course/grader/inkernel", "/tmp/.harness", "/usr/lib/python311.zip", "/srv/venv/lib/site-packages",
+            "/srv/student", "/srv/course", "/srv/coursework", "/srv/course/convcourse/sub"]
+    assert as_the_sandbox_sees(path, shown) == ["/srv/course/grader/inkernel", "/tmp/.harness", "/usr/lib/python311.zip",
+                                                 "/srv/venv/lib/site-packages", "/srv/course", "/srv/course/convcourse/sub"]
