@@ -290,11 +290,12 @@ START_SECONDS = 60  # for bubblewrap to build a sandbox and the fork server to s
 
 
 class ForkServer:
-    """This process's fork server (inkernel/forkserver.py), which forks each notebook's
-    runner into its sandbox with the libraries already imported; runs from several threads
-    go on side by side. It is started with the sandbox's environment and matplotlib's
-    configuration folder `mpl_config` (what each working area gets a copy of; None: a
-    folder of its own, empty), and ends when this process does."""
+    """A fork server (inkernel/forkserver.py), which forks each notebook's runner into its
+    sandbox with the libraries already imported; runs from several threads go on side by
+    side. It is started with the sandbox's environment (but PYTHONPATH, which names a folder
+    of the sandbox's: on this machine, /tmp/.harness is anybody's) and matplotlib's
+    configuration folder `mpl_config` (what each working area gets a copy of; None: a folder
+    of its own, empty), and ends when this process does."""
 
     def __init__(self, mpl_config: Path | None):
         import socket
@@ -305,10 +306,11 @@ class ForkServer:
         folder = mpl_config or self.scratch
         env = dict(environment(folder), MPLCONFIGDIR=str(folder),
                    MPLBACKEND="module://matplotlib_inline.backend_inline")  # what ipykernel sets
+        del env["PYTHONPATH"]
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         with theirs:
             # what the sandbox shows of this machine's files, which the server imports from
-            seen = json.dumps(sorted(str(p) for p in [*SYSTEM, *_BOUND, Path(HARNESS)]))
+            seen = json.dumps(sorted(str(p) for p in [*SYSTEM, *_BOUND]))
             self.process = subprocess.Popen([sys.executable, str(INKERNEL / "forkserver.py"), str(theirs.fileno()), seen],
                                             env=env, cwd=folder, pass_fds=(theirs.fileno(),),
                                             stdin=subprocess.DEVNULL)
@@ -317,6 +319,7 @@ class ForkServer:
             ready = self.sock.recv(16)
         except OSError:
             ready = b""
+        self.sock.settimeout(None)
         if ready != b"ready":
             self.stop()
             raise SandboxUnavailable("the fork server (grader/inkernel/forkserver.py) did not start")
@@ -334,20 +337,21 @@ class ForkServer:
     def run(self, order: dict, cases: bytes, timeout: float, on_timeout) -> int | None:
         """Run the runner of `order` with `cases` on its standard input; its exit status,
         or None if it ran past `timeout` seconds (then `on_timeout()`, which must end the
-        sandbox, is called)."""
+        sandbox, is called). Raises NotStarted if the runner never ran (ForkServerGone: the
+        server is gone)."""
         import socket
-        import threading
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         read, write = os.pipe()
         with mine:
             try:
-                socket.send_fds(self.sock, [json.dumps(order).encode()], [read, theirs.fileno()])
+                socket.send_fds(self.sock, [b"r"], [theirs.fileno(), read])
             except OSError as exc:  # nothing of the run has started
                 os.close(write)
                 raise ForkServerGone from exc
             finally:
                 os.close(read)
                 theirs.close()
+            mine.send(json.dumps(order).encode())
 
             def hand_over():
                 try:
@@ -358,55 +362,108 @@ class ForkServer:
             threading.Thread(target=hand_over, daemon=True).start()
             mine.settimeout(timeout)
             try:
-                reply = mine.recv(256)
+                reply = mine.recv(4096)
             except TimeoutError:
                 on_timeout()
                 mine.settimeout(START_SECONDS)
                 with contextlib.suppress(OSError):
-                    mine.recv(256)  # the runner's end: its sandbox is gone
+                    mine.recv(4096)  # the runner's end: its sandbox is gone
                 return None
-        if not reply:  # the server's child died before it could say
+        if not reply:  # the server's child was killed
             raise RuntimeError("the fork server lost a run")
-        return int(json.loads(reply)["exit"])
+        answer = json.loads(reply)
+        if "error" in answer:
+            raise NotStarted(str(answer["error"]))
+        return int(answer["exit"])
 
 
 class ForkServerGone(RuntimeError):
     """The fork server ended before it took the run."""
 
 
-_server: ForkServer | None = None
-_server_lock = threading.Lock()
+class NotStarted(RuntimeError):
+    """The fork server could not start the runner in the sandbox (the grader's failure)."""
 
 
-def fork_server(mpl_config: Path | None) -> ForkServer:
-    """This process's fork server for `mpl_config`, started if need be."""
-    global _server
-    with _server_lock:
-        if _server is not None and _server.owner != os.getpid():
-            _server = None  # a forked process's copy: the server is its parent's
-        if _server is not None and (not _server.alive() or _server.mpl_config != mpl_config):
-            _server.stop()
-            _server = None
-        if _server is None:
-            _server = ForkServer(mpl_config)
-        return _server
+_servers: dict[tuple[int, Path | None], ForkServer] = {}
+_servers_lock = threading.Lock()
 
 
-def _read_info(fd: int, timeout: float) -> dict:
+def fork_server(mpl_config: Path | None, replace: ForkServer | None = None) -> ForkServer:
+    """This process's fork server for `mpl_config`, started if need be; `replace`: one that
+    failed, ended (if it is still the one in use) and started again. One run's failure
+    never ends a server that others are running with: its children outlive it."""
+    key = (os.getpid(), mpl_config)  # a forked process's copy is its parent's server
+    with _servers_lock:
+        server = _servers.get(key)
+        if server is not None and (server is replace or not server.alive()):
+            server.stop()
+            server = None
+        if server is None:
+            server = _servers[key] = ForkServer(mpl_config)
+        return server
+
+
+class SandboxNotBuilt(RuntimeError):
+    """bubblewrap did not build the sandbox or start its placeholder."""
+
+
+def _read_info(fd: int) -> dict:
     """bubblewrap's --info-fd report (a JSON object; the pipe may stay open)."""
     import select
     data, decoder = b"", json.JSONDecoder()
     while True:
-        if not select.select([fd], [], [], timeout)[0]:
-            raise TimeoutError("bubblewrap said nothing")
+        if not select.select([fd], [], [], START_SECONDS)[0]:
+            raise SandboxNotBuilt("bubblewrap said nothing")
         chunk = os.read(fd, 4096)
         if not chunk:
-            raise RuntimeError("bubblewrap ended without saying where the sandbox is")
+            raise SandboxNotBuilt("bubblewrap ended without saying where the sandbox is")
         data += chunk
         try:
             return decoder.raw_decode(data.decode())[0]
         except ValueError:
             continue
+
+
+def _wait_started(holder: subprocess.Popen) -> None:
+    """The placeholder says so once it runs, in the sandbox built."""
+    import select
+    if not select.select([holder.stdout], [], [], START_SECONDS)[0] or os.read(holder.stdout.fileno(), 1) != b"\n":
+        raise SandboxNotBuilt("the sandbox's placeholder did not start")
+
+
+def _run_once(workdir: Path, uid: int, limits: Limits, earlier_dir: Path | None, mpl_config: Path | None,
+              cases: bytes) -> int | None:
+    """One sandbox around a placeholder, the fork server's runner in it; the runner's exit
+    status (None: stopped at the wall-time limit)."""
+    argv = [f"{HARNESS}/runner.py", "in.ipynb", "out.ipynb", "status.json", str(limits.cell_seconds),
+            str(limits.notebook_seconds)]
+    info_read, info_write = os.pipe()
+    holder = subprocess.Popen(_bwrap(workdir, earlier_dir) + ["--info-fd", str(info_write), "--"] + PLACEHOLDER,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              pass_fds=(info_write,))
+    os.close(info_write)
+    try:
+        info = _read_info(info_read)
+        _wait_started(holder)
+        order = {"holder": info.get("child-pid"), "workdir": str(workdir), "uid": uid, "limits": _rlimits(limits),
+                 "env": dict(environment(workdir), PWD=str(workdir)), "argv": argv,  # bwrap's --chdir sets PWD
+                 "namespaces": {name: info.get(f"{name}-namespace") for name in
+                                ("pid", "ipc", "uts", "net", "cgroup", "mnt")}}
+        server = fork_server(mpl_config)
+        try:
+            return server.run(order, cases, wall_seconds(limits), holder.kill)
+        except ForkServerGone:
+            fork_server(mpl_config, replace=server)  # for the next attempt
+            raise
+    finally:
+        os.close(info_read)
+        holder.stdin.close()
+        try:
+            holder.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            holder.kill()
+            holder.wait()
 
 
 def run_notebook(workdir: Path, cases: bytes, slot: int, limits: Limits = Limits(),
@@ -416,47 +473,22 @@ def run_notebook(workdir: Path, cases: bytes, slot: int, limits: Limits = Limits
     area of bounded size (what workdir held is copied in, what the run left copied back).
     `cases` (hidden/wire.cases_for) goes to the runner's standard input. The runner is
     forked by this process's fork server (`mpl_config`: see ForkServer) into a sandbox
-    bubblewrap built around a placeholder."""
-    uid = base_uid + slot
-    argv = [f"{HARNESS}/runner.py", "in.ipynb", "out.ipynb", "status.json", str(limits.cell_seconds),
-            str(limits.notebook_seconds)]
-    with work_area(workdir, uid, limits):
-        server = None
-        info_read, info_write = os.pipe()
-        holder = subprocess.Popen(_bwrap(workdir, earlier_dir) + ["--info-fd", str(info_write), "--"] + PLACEHOLDER,
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                  pass_fds=(info_write,))
-        os.close(info_write)
-        try:
-            info = _read_info(info_read, START_SECONDS)
-            if not holder.stdout.readline():  # it says so once it runs, in the sandbox built
-                raise RuntimeError("the sandbox's placeholder did not start")
-            order = {"holder": info["child-pid"], "workdir": str(workdir), "uid": uid, "limits": _rlimits(limits),
-                     # bwrap's --chdir sets PWD
-                     "env": dict(environment(workdir), PWD=str(workdir)), "argv": argv,
-                     "namespaces": {name: info.get(f"{name}-namespace") for name in
-                                    ("pid", "ipc", "uts", "net", "cgroup", "mnt")}}
+    bubblewrap built around a placeholder; if that fails before the runner starts (the
+    grader's failure, not the notebook's), once more."""
+    with work_area(workdir, base_uid + slot, limits):
+        for attempt in (1, 2):
             try:
-                server = fork_server(mpl_config)
-                code = server.run(order, cases, wall_seconds(limits), holder.kill)
-            except ForkServerGone:  # it died since its last run (killed, say): once more with another
-                server.process.kill()
-                server = fork_server(mpl_config)
-                code = server.run(order, cases, wall_seconds(limits), holder.kill)
-        except SandboxUnavailable:
-            raise
-        except (OSError, RuntimeError, KeyError, ValueError) as exc:  # the sandbox or the server failed
-            if server is not None:
-                server.process.kill()  # the next run starts another
-            return RunResult(f"no notebook came back: the sandbox failed ({type(exc).__name__})", None)
-        finally:
-            os.close(info_read)
-            holder.stdin.close()
-            try:
-                holder.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                holder.kill()
-                holder.wait()
+                code = _run_once(workdir, base_uid + slot, limits, earlier_dir, mpl_config, cases)
+                break
+            except (SandboxNotBuilt, ForkServerGone, NotStarted) as exc:
+                failure = f"{type(exc).__name__}: {exc}"
+            except SandboxUnavailable:  # no fork server at all: the batch cannot grade
+                raise
+            except RuntimeError as exc:  # the server's child was killed mid-run
+                return RunResult(f"no notebook came back: the grader's sandbox failed ({exc}); grade it again", None)
+        else:
+            return RunResult(f"no notebook came back: the grader's sandbox failed twice ({failure}); grade it again"[:300],
+                             None)
         if code is None:
             return RunResult("killed at the wall-time limit", None)
     out = workdir / "out.ipynb"

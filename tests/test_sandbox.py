@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -461,3 +462,58 @@ def test_the_fork_server_imports_only_from_what_the_sandbox_shows():
             "/srv/student", "/srv/course", "/srv/coursework", "/srv/course/convcourse/sub"]
     assert as_the_sandbox_sees(path, shown) == ["/srv/course/grader/inkernel", "/tmp/.harness", "/usr/lib/python311.zip",
                                                  "/srv/venv/lib/site-packages", "/srv/course", "/srv/course/convcourse/sub"]
+
+
+@pytest.mark.sandbox
+def test_the_fork_server_takes_no_module_from_the_machines_tmp(tmp_path, mpl_config):
+    """/tmp/.harness is the sandbox's name for the harness, but on the grader's machine
+    anybody may create it: the fork server, root, must not import from it (it is started
+    without PYTHONPATH)."""
+    planted = Path("/tmp/.harness")
+    if planted.exists():
+        pytest.skip("/tmp/.harness exists on this machine")
+    marker = tmp_path / "imported"
+    planted.mkdir()
+    try:
+        for name in ("sitecustomize", "json", "numpy"):
+            (planted / f"{name}.py").write_text(f"open({str(marker)!r}, 'a').write({name!r})\n")
+        server = sandbox.ForkServer(mpl_config)
+        try:
+            environ = Path(f"/proc/{server.process.pid}/environ").read_bytes().split(b"\0")
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(planted)
+    assert not marker.exists()
+    assert not any(entry.startswith(b"PYTHONPATH=") for entry in environ)
+
+
+@pytest.mark.sandbox
+def test_a_runner_the_fork_server_could_not_start_is_started_again(tmp_path, mpl_config, monkeypatch):
+    """A failure before the runner starts is the grader's, not the notebook's: the fork
+    server's child says why (here, a namespace that is not the sandbox's is refused), and
+    the run is tried once more in a new sandbox."""
+    import nbformat
+
+    tries = []
+    real = sandbox.ForkServer.run
+
+    def first_fails(self, order, *args):
+        tries.append(order["holder"])
+        if len(tries) == 1:
+            order = dict(order, namespaces=dict(order["namespaces"], mnt=1))
+        return real(self, order, *args)
+
+    monkeypatch.setattr(sandbox.ForkServer, "run", first_fails)
+    work = tmp_path / "work"
+    work.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('ran')")]), work / "in.ipynb")
+    result = sandbox.run_notebook(work, b"", 7, sandbox.Limits(), mpl_config=mpl_config)
+    assert result.status == "complete" and len(tries) == 2 and tries[0] != tries[1]
+
+    def always_fails(self, order, *args):
+        return real(self, dict(order, namespaces=dict(order["namespaces"], mnt=1)), *args)
+
+    monkeypatch.setattr(sandbox.ForkServer, "run", always_fails)
+    result = sandbox.run_notebook(work, b"", 7, sandbox.Limits(), mpl_config=mpl_config)
+    assert result.notebook is None and "sandbox failed twice" in result.status and "namespace" in result.status

@@ -5,10 +5,11 @@ forks the kernel (warm.py), so a notebook starts in milliseconds instead of two 
 Python processes and their imports.
 
 It runs outside the sandbox, as root, one per grading process (grader/sandbox.py starts
-it, with the sandbox's environment, and talks to it over a socket). It imports nothing of
-the grader and never holds a secret: its memory, which every runner and kernel starts
-from, is the libraries' alone, and the hidden cases go from the grader to the runner
-through a pipe whose end it passes on unread. For each notebook:
+it by exec, with the sandbox's environment but no PYTHONPATH, and talks to it over a
+socket). It imports nothing of the grader, only from folders the sandbox shows too, and
+never holds a secret: its memory, which every runner and kernel starts from, is the
+libraries' alone. It only forks: its child reads the order, and the hidden cases go from
+the grader to the runner through a pipe whose end it passes on unread. For each notebook:
 
 1. bubblewrap builds the sandbox as for any run (namespaces, the allowlisted binds, the
    working area) and runs a placeholder in it, as a root without capabilities, which
@@ -17,10 +18,12 @@ through a pipe whose end it passes on unread. For each notebook:
    they are the ones bubblewrap reported, and takes the sandbox's root and working folder;
 3. it forks the runner, which is in the sandbox's PID namespace, and which takes what
    `prlimit` and `setpriv` give a started runner: the limits, the slot's uid and no
-   groups, no capabilities, no_new_privs; then a new session, the sandbox's environment,
-   the hidden cases on its standard input, and `python runner.py ARGS` as `sys.argv`.
+   groups, no capabilities (checked), no_new_privs; then a new session, the sandbox's
+   environment, the hidden cases on its standard input, and `python runner.py ARGS` as
+   `sys.argv`.
 
-The child reports the runner's exit status. When the placeholder ends, so does every
+The child reports the runner's exit status, or why the runner never started (the
+grader's failure, which the grader retries). When the placeholder ends, so does every
 process in the sandbox (its PID namespace goes with it), as when bubblewrap's command ends.
 
 Usage (by grader/sandbox.py): python forkserver.py SOCKET_FD SHOWN_FOLDERS_JSON
@@ -82,63 +85,88 @@ def preload():
     assert not any(name.startswith("convcourse.earlier") for name in sys.modules)
 
 
+class NotStarted(Exception):
+    """The runner could not be started in the sandbox: the grader's failure, not the notebook's."""
+
+
 def enter(order, cases_fd):
     """In a child of the server: join the sandbox, fork the runner into it, wait for it.
-    Returns the runner's exit status."""
-    holder = order["holder"]
+    Returns the runner's exit status; raises NotStarted if it never ran."""
+    # everything of the placeholder through one handle: if it ended and its pid was reused,
+    # these opens fail instead of reaching another process's namespaces or root
+    proc = os.open(f"/proc/{order['holder']}", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     opened = []
     for name, flag in NAMESPACES:
-        expected = order["namespaces"][name]
+        expected = order["namespaces"].get(name)
         if expected is None and name == "cgroup":
             continue  # --unshare-cgroup-try did not: the sandbox has this process's
-        fd = os.open(f"/proc/{holder}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(f"ns/{name}", os.O_RDONLY | os.O_CLOEXEC, dir_fd=proc)
         if os.fstat(fd).st_ino != expected:
-            raise RuntimeError(f"the placeholder's {name} namespace is not the sandbox's")
+            raise NotStarted(f"the placeholder's {name} namespace is not the sandbox's")
         opened.append((fd, flag))
-    root = os.open(f"/proc/{holder}/root", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    root = os.open("root", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=proc)
     for fd, flag in opened:
         _check(_libc.setns(fd, flag))
         os.close(fd)
     os.fchdir(root)
     os.chroot(".")
     os.close(root)
+    os.close(proc)
     os.chdir(order["workdir"])
+    failed_read, failed_write = os.pipe()
     pid = os.fork()
     if pid == 0:
         code = 126
         try:
-            code = become_runner(order, cases_fd)
+            os.close(failed_read)
+            code = become_runner(order, cases_fd, failed_write)
         finally:
             os._exit(code)
     os.close(cases_fd)
+    os.close(failed_write)
+    with os.fdopen(failed_read, "rb") as fh:
+        failure = fh.read(4096)  # the end comes as the runner starts (closerange) or fails to
     _, status = os.waitpid(pid, 0)
+    if failure:
+        raise NotStarted(failure.decode(errors="replace"))
     return os.waitstatus_to_exitcode(status)
 
 
-def become_runner(order, cases_fd):
+def become_runner(order, cases_fd, failed):
     """In the sandbox's PID namespace: take what a runner started by bubblewrap, prlimit
-    and setpriv would have, then run runner.py. Returns its exit status."""
-    os.setsid()
-    _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0))
-    for name, value in order["limits"].items():
-        resource.setrlimit(LIMITS[name], (value, value))
-    uid = order["uid"]
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)  # from root to another uid: no capabilities left
-    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-    os.dup2(cases_fd, 0)
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    os.dup2(null, 2)
-    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-    for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)
+    and setpriv would have, then run runner.py. Returns its exit status. What goes wrong
+    before the runner starts is written to `failed`, which is closed as it starts."""
+    try:
+        os.setsid()
+        for name, value in order["limits"].items():
+            resource.setrlimit(LIMITS[name], (value, value))
+        uid = order["uid"]
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)  # from root to another uid: no capabilities left
+        if os.getresuid() != (uid, uid, uid) or _capabilities() != 0:
+            raise RuntimeError("the runner kept root's identity or a capability")
+        _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+        # the uid change cleared it; the parent is outside this PID namespace (ppid 0)
+        _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0))
+        if os.getppid() != 0:
+            raise RuntimeError("the fork server's child ended")
+        os.dup2(cases_fd, 0)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
+    except BaseException as exc:  # noqa: BLE001 - the grader's failure, reported as such
+        os.write(failed, f"{type(exc).__name__}: {exc}".encode()[:4000])
+        return 126
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # `failed` too: the runner has started
     os.environ.clear()
     os.environ.update(order["env"])
     runner = order["argv"][0]
     sys.argv = list(order["argv"])
-    sys.path[0] = os.path.dirname(runner)  # `python runner.py`: its folder first
+    # `python runner.py` with PYTHONPATH: its folder, then PYTHONPATH's, then the interpreter's
+    sys.path[:1] = [os.path.dirname(runner)] + [p for p in order["env"].get("PYTHONPATH", "").split(":") if p]
     import importlib
     importlib.invalidate_caches()
     sys.path_importer_cache.clear()
@@ -154,12 +182,21 @@ def become_runner(order, cases_fd):
     return 0
 
 
+def _capabilities():
+    """This process's effective and permitted capability sets, or-ed (0: none)."""
+    with open("/proc/self/status") as fh:
+        fields = dict(line.split(":\t", 1) for line in fh.read().splitlines() if ":\t" in line)
+    return int(fields["CapEff"], 16) | int(fields["CapPrm"], 16)
+
+
 def serve(sock):
-    """Orders come one a message (JSON) with two file descriptors: the read end of the
-    hidden cases' pipe and this run's own socket, on which the child that runs it sends
-    the runner's exit status. Runs go on side by side; the server only forks."""
+    """Each order is a message of one byte with two file descriptors: the run's own socket,
+    on which the child that runs it reads the order (JSON) and answers {"exit": status} or
+    {"error": why it could not start the runner}, and the read end of the hidden cases'
+    pipe. Runs go on side by side. The server only forks: it never reads an order, so its
+    memory, which every later runner and kernel starts from, holds none of them."""
     while True:
-        message, fds, _, _ = socket.recv_fds(sock, 1 << 16, 2)
+        message, fds, _, _ = socket.recv_fds(sock, 16, 2)
         if not message:
             return  # the grading process is gone
         while True:  # children that ended since
@@ -168,23 +205,29 @@ def serve(sock):
                     break
             except ChildProcessError:
                 break
-        if os.fork() == 0:
-            code, (cases_fd, reply) = 125, fds
+        if len(fds) == 2 and os.fork() == 0:
             try:
                 gc.enable()
                 sock.close()
-                _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0))
-                code = enter(json.loads(message), cases_fd)
-            except BaseException:  # noqa: BLE001 - reported as the exit status
-                import traceback
-                traceback.print_exc()
+                run(*fds)
             finally:
-                try:
-                    os.write(reply, json.dumps({"exit": code}).encode())
-                finally:
-                    os._exit(0)
+                os._exit(0)
         for fd in fds:
             os.close(fd)
+
+
+def run(run_fd, cases_fd):
+    """One order, in a child of the server (which it outlives: the sandbox ends with the
+    placeholder, whatever happens here)."""
+    with socket.socket(fileno=run_fd) as conn:
+        try:
+            reply = {"exit": enter(json.loads(conn.recv(1 << 16)), cases_fd)}
+        except BaseException as exc:  # noqa: BLE001 - the runner never ran
+            reply = {"error": f"{type(exc).__name__}: {exc}"[:4000]}
+        try:
+            conn.send(json.dumps(reply).encode())
+        except OSError:
+            pass  # the grader gave up on this run
 
 
 def as_the_sandbox_sees(path, seen):
