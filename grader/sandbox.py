@@ -351,7 +351,11 @@ class ForkServer:
             finally:
                 os.close(read)
                 theirs.close()
-            mine.send(json.dumps(order).encode())
+            try:
+                mine.send(json.dumps(order).encode())
+            except OSError as exc:  # its child ended before it read the order
+                os.close(write)
+                raise NotStarted(f"the fork server's child ended ({exc})") from exc
 
             def hand_over():
                 try:
@@ -476,7 +480,7 @@ def run_notebook(workdir: Path, cases: bytes, slot: int, limits: Limits = Limits
     bubblewrap built around a placeholder; if that fails before the runner starts (the
     grader's failure, not the notebook's), once more."""
     with work_area(workdir, base_uid + slot, limits):
-        for attempt in (1, 2):
+        for _ in range(2):
             try:
                 code = _run_once(workdir, base_uid + slot, limits, earlier_dir, mpl_config, cases)
                 break
