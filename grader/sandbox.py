@@ -303,6 +303,9 @@ class ForkServer:
         # its HOME and the like are never written to; without a configuration folder, matplotlib
         # gets an empty one (tests), removed with the server
         self.scratch = None if mpl_config else Path(tempfile.mkdtemp(prefix="conv-course-forkserver-"))
+        if self.scratch is not None:
+            import atexit
+            atexit.register(shutil.rmtree, self.scratch, True)
         folder = mpl_config or self.scratch
         env = dict(environment(folder), MPLCONFIGDIR=str(folder),
                    MPLBACKEND="module://matplotlib_inline.backend_inline")  # what ipykernel sets
