@@ -233,7 +233,8 @@ def run(run_fd, cases_fd):
 def as_the_sandbox_sees(path, seen):
     """sys.path without the folders the sandbox does not show (a new Python in it leaves
     them out: `site` adds a .pth's folder only if it exists), so that what this server
-    imports is what the sandbox would; its own folder (the sandbox's /tmp/.harness) stays."""
+    imports is what the sandbox would; its own folder (the sandbox shows it as /tmp/.harness)
+    stays first."""
     def shown(folder):
         folder = os.path.abspath(folder)
         return any(folder == root or folder.startswith(root + os.sep) or root.startswith(folder + os.sep)
